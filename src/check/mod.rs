@@ -1,0 +1,88 @@
+//! `gongkai check`: proves the content is the published text and is
+//! complete. Errors make the command fail; warnings are printed.
+
+pub mod fidelity;
+
+use crate::content::{validate_metadata, Document, Site};
+use crate::decode::read_content;
+use crate::diagnostic::Diagnostic;
+
+/// What `check` found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    /// Human-readable lines about what was checked.
+    pub summary: Vec<String>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Runs every check on a loaded site.
+pub fn check_site(site: &Site) -> Report {
+    let mut report = Report {
+        warnings: site.warnings.clone(),
+        ..Report::default()
+    };
+    for doc in &site.documents {
+        check_document(doc, &mut report);
+    }
+    report
+}
+
+fn check_document(doc: &Document, report: &mut Report) {
+    let meta_path = doc.dir.join("document.yaml");
+    let mut ignored = Vec::new();
+    if let Ok(text) = read_content(&meta_path, &mut ignored) {
+        let mut warnings = Vec::new();
+        let errors = validate_metadata(&doc.meta, &meta_path, &text, &mut warnings);
+        report.errors.extend(errors);
+        report.warnings.extend(warnings);
+    }
+    let f = fidelity::check(doc);
+    if f.errors.is_empty() {
+        report.summary.push(format!(
+            "{}: source fidelity OK ({} characters equal source.txt)",
+            doc.id, f.chars
+        ));
+    }
+    report.errors.extend(f.errors);
+    check_columns(doc, report);
+}
+
+/// Boxes are numbered 1..N, each exactly once.
+fn check_columns(doc: &Document, report: &mut Report) {
+    let mut seen: Vec<(u32, &std::path::Path)> = Vec::new();
+    for s in &doc.zh.sections {
+        for c in &s.front.columns {
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == c.number) {
+                report.errors.push(
+                    Diagnostic::error(format!("专栏{} appears twice", c.number))
+                        .in_file(&s.file)
+                        .hint(format!("it is also in {}", first.display())),
+                );
+            }
+            seen.push((c.number, &s.file));
+            if c.items.is_empty() {
+                report.warnings.push(Diagnostic::warning(format!("专栏{} has no items", c.number)).in_file(&s.file));
+            }
+        }
+    }
+    let max = seen.iter().map(|(n, _)| *n).max().unwrap_or(0);
+    let missing: Vec<String> = (1..=max)
+        .filter(|n| !seen.iter().any(|(m, _)| m == n))
+        .map(|n| format!("专栏{n}"))
+        .collect();
+    if !missing.is_empty() {
+        report.errors.push(
+            Diagnostic::error(format!("{}: boxes missing from the numbering: {}", doc.id, missing.join(", ")))
+                .in_file(&doc.dir),
+        );
+    } else if max > 0 {
+        report.summary.push(format!("{}: 专栏1–{max} each present once", doc.id));
+    }
+}

@@ -1,0 +1,227 @@
+//! 发文字号 (document numbers) and dates, as GB/T 9704-2012 writes them.
+
+/// How a document number is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumberForm {
+    /// `机关代字〔YYYY〕N号`, the form GB/T 9704 §7.2.4 prescribes.
+    Standard,
+    /// `国令第N号`, a decree.
+    Decree,
+    /// `吉教办[2020]168号` or `(2020)`: not the standard, but real sites
+    /// publish it, so it is accepted with a warning.
+    NonStandard,
+}
+
+/// A parsed document number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocNumber {
+    pub issuer: String,
+    pub year: Option<u32>,
+    pub serial: u32,
+    pub form: NumberForm,
+}
+
+/// Parses a whole string as a document number.
+pub fn parse(s: &str) -> Option<DocNumber> {
+    let s = s.trim();
+    let (found, start, end) = find_in(s).into_iter().next()?;
+    (start == 0 && end == s.len()).then_some(found)
+}
+
+/// Finds every document number in running text: (number, byte start, byte end).
+pub fn find_in(text: &str) -> Vec<(DocNumber, usize, usize)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        let close = match c {
+            '〔' => '〕',
+            '[' => ']',
+            '(' => ')',
+            '（' => '）',
+            '［' => '］',
+            '【' => '】',
+            _ => {
+                if c == '令' && chars.get(i + 1).map(|x| x.1) == Some('第') {
+                    if let Some(found) = decree_at(text, &chars, i) {
+                        out.push(found);
+                    }
+                }
+                i += 1;
+                continue;
+            }
+        };
+        // 〔YYYY〕N号 with an issuer abbreviation of Han characters before it.
+        let year: String = chars[i + 1..].iter().take(4).map(|x| x.1).collect();
+        let after_year = i + 5;
+        if year.len() == 4
+            && year.chars().all(|d| d.is_ascii_digit())
+            && chars.get(after_year).map(|x| x.1) == Some(close)
+        {
+            let mut j = after_year + 1;
+            let mut serial = String::new();
+            while let Some(&(_, d)) = chars.get(j) {
+                if d.is_ascii_digit() {
+                    serial.push(d);
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if !serial.is_empty() && chars.get(j).map(|x| x.1) == Some('号') {
+                let mut k = i;
+                while k > 0 && is_han(chars[k - 1].1) && i - k < 12 {
+                    k -= 1;
+                }
+                if k < i {
+                    let issuer: String = chars[k..i].iter().map(|x| x.1).collect();
+                    let end = chars.get(j + 1).map_or(text.len(), |x| x.0);
+                    out.push((
+                        DocNumber {
+                            issuer,
+                            year: year.parse().ok(),
+                            serial: serial.parse().unwrap_or(0),
+                            form: if c == '〔' {
+                                NumberForm::Standard
+                            } else {
+                                NumberForm::NonStandard
+                            },
+                        },
+                        chars[k].0,
+                        end,
+                    ));
+                    i = j + 1;
+                    continue;
+                }
+            }
+        }
+        let _ = pos;
+        i += 1;
+    }
+    out
+}
+
+fn decree_at(text: &str, chars: &[(usize, char)], i: usize) -> Option<(DocNumber, usize, usize)> {
+    let mut k = i;
+    while k > 0 && is_han(chars[k - 1].1) && i - k < 4 {
+        k -= 1;
+    }
+    let mut j = i + 2;
+    let mut serial = String::new();
+    while let Some(&(_, d)) = chars.get(j) {
+        if d.is_ascii_digit() {
+            serial.push(d);
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    if serial.is_empty() || chars.get(j).map(|x| x.1) != Some('号') || k == i {
+        return None;
+    }
+    let end = chars.get(j + 1).map_or(text.len(), |x| x.0);
+    Some((
+        DocNumber {
+            issuer: chars[k..=i].iter().map(|x| x.1).collect(),
+            year: None,
+            serial: serial.parse().ok()?,
+            form: NumberForm::Decree,
+        },
+        chars[k].0,
+        end,
+    ))
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x3007)
+}
+
+/// A calendar date, validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub fn new(year: u32, month: u32, day: u32) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        ((1..=days).contains(&day) && (1000..=9999).contains(&year))
+            .then_some(Date { year, month, day })
+    }
+
+    /// Reads `2023-01-10`, `2023年01月10日`, `2023年1月10日`, `2023/1/10`,
+    /// `2023.01.10`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        let parts: Vec<&str> = s
+            .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | '日'))
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.len() != 3 || !parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
+            return None;
+        }
+        if s.contains('年') && !s.ends_with('日') {
+            return None;
+        }
+        Date::new(
+            parts[0].parse().ok()?,
+            parts[1].parse().ok()?,
+            parts[2].parse().ok()?,
+        )
+    }
+
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_number() {
+        let n = parse("集政办发〔2023〕1号").unwrap();
+        assert_eq!(n.issuer, "集政办发");
+        assert_eq!((n.year, n.serial, n.form), (Some(2023), 1, NumberForm::Standard));
+    }
+
+    #[test]
+    fn nonstandard_and_decree() {
+        assert_eq!(parse("吉教办[2020]168号").unwrap().form, NumberForm::NonStandard);
+        assert_eq!(parse("吉教办(2020)168号").unwrap().form, NumberForm::NonStandard);
+        let d = parse("国令第707号").unwrap();
+        assert_eq!((d.issuer.as_str(), d.serial, d.form), ("国令", 707, NumberForm::Decree));
+        assert!(parse("").is_none());
+        assert!(parse("集政办发2023年1号").is_none());
+    }
+
+    #[test]
+    fn numbers_in_text() {
+        let t = "实施意见》(吉教办〔2020〕168号)和《纲要》(吉教办〔2020〕178号),";
+        let found = find_in(t);
+        assert_eq!(found.len(), 2);
+        assert_eq!(&t[found[0].1..found[0].2], "吉教办〔2020〕168号");
+        assert_eq!(&t[found[1].1..found[1].2], "吉教办〔2020〕178号");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(Date::parse("2023年01月10日").unwrap().iso(), "2023-01-10");
+        assert_eq!(Date::parse("2023-1-12").unwrap().iso(), "2023-01-12");
+        assert!(Date::parse("2023年13月40日").is_none());
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("2024-02-29").is_some());
+    }
+}

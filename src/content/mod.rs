@@ -1,0 +1,675 @@
+//! The content model: what `import` writes and every later stage reads.
+//!
+//! ```text
+//! site.yaml                       SiteConfig
+//! content/
+//!   references.yaml               cited documents (see `references`)
+//!   glossary.yaml                 fixed English for recurring terms
+//!   pages/*.md                    plain pages (about, guides)
+//!   <doc-id>/
+//!     document.yaml               Metadata: 索引号, 分类, 发文机关, …
+//!     source.txt                  the published text, byte for byte
+//!     editorial.yaml              reconstructed headings (not source text)
+//!     notice.md, plan.md, c1.md, c1-s1.md, …   Sections (front matter + Markdown)
+//!     en/                         the English translation, file for file
+//! ```
+
+pub mod docnum;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::decode::read_content;
+use crate::diagnostic::{Diagnostic, Error, Result};
+
+/// Settings of the whole portal, from `site.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The portal's name in Chinese (also `SiteName`).
+    pub title: String,
+    /// The portal's name in English.
+    #[serde(default)]
+    pub title_en: String,
+    /// Public address, e.g. `https://www.ji-an.gov.cn/gk/`. Empty for a
+    /// portal read from disk: then no page names a server.
+    #[serde(default)]
+    pub base_url: String,
+    /// Folder under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Government-site codes (政府网站发展指引): left empty when unknown.
+    #[serde(default)]
+    pub site_domain: String,
+    #[serde(default)]
+    pub site_id_code: String,
+    /// Raw HTML in Markdown is escaped unless this is true.
+    #[serde(default)]
+    pub allow_raw_html: bool,
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+/// A document's metadata, as the 政府信息公开 table shows it. Keys are the
+/// Chinese labels staff know from the disclosure platform.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    /// 索引号: opaque identifier (no national format).
+    #[serde(rename = "索引号")]
+    pub index_no: String,
+    /// 分类: one or more categories (主题分类).
+    #[serde(rename = "分类")]
+    pub categories: Vec<String>,
+    /// 发文机关: the issuing authority.
+    #[serde(rename = "发文机关")]
+    pub issuer: String,
+    /// 成文日期 as an ISO date (YYYY-MM-DD).
+    #[serde(rename = "成文日期")]
+    pub signed: String,
+    /// 标题.
+    #[serde(rename = "标题")]
+    pub title: String,
+    /// 发文字号, e.g. 集政办发〔2023〕1号.
+    #[serde(rename = "发文字号")]
+    pub number: String,
+    /// 发布日期 as an ISO date (YYYY-MM-DD).
+    #[serde(rename = "发布日期")]
+    pub published: String,
+    /// 主题词, when the page gives them.
+    #[serde(rename = "主题词", default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// 当前位置: the breadcrumb of the page the text was taken from.
+    #[serde(rename = "当前位置", default, skip_serializing_if = "Vec::is_empty")]
+    pub breadcrumb: Vec<String>,
+    /// 公开属性, e.g. 此件公开发布.
+    #[serde(rename = "公开属性", default, skip_serializing_if = "String::is_empty")]
+    pub disclosure: String,
+}
+
+impl Metadata {
+    pub const KEYS: [&'static str; 7] =
+        ["索引号", "分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期"];
+}
+
+/// English values of the metadata, in `en/document.yaml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataEn {
+    pub title: String,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub breadcrumb: Vec<String>,
+    #[serde(default)]
+    pub disclosure: String,
+}
+
+/// What a content file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The covering notice (通知): title, 文号, 主送机关, body, 署名, date, 附注.
+    Notice,
+    /// The attached document's title and preamble (附件).
+    Attachment,
+    /// A chapter heading (一、…) and any text before its first section.
+    Chapter,
+    /// A section ((一)…) with its paragraphs and 专栏 boxes.
+    Section,
+    /// A plain page, not part of a disclosure document.
+    Page,
+}
+
+/// Front matter of a content Markdown file. Text fields hold the published
+/// text verbatim.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub kind: Option<Kind>,
+    /// Overrides the id taken from the file name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Position: chapter number (0 before the first chapter).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub chapter: u32,
+    /// Position: section number within the chapter (0 for the chapter itself).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub section: u32,
+    /// The heading line as published. Absent when the source has no heading
+    /// here: then `number` is inferred and any title is editorial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
+    /// The heading's number (`一、`, `(一)`), or the inferred one when the
+    /// heading is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Notice/attachment/page title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Notice: 发文字号 as printed under the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_number: Option<String>,
+    /// Notice: 主送机关.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addressees: Option<String>,
+    /// Notice: 署名 (issuing office).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// Notice: 成文日期 as printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Notice: 附注, e.g. (此件公开发布).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Attachment: the label line before the title (附件 / 附件1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// 专栏 boxes that stand in this section.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<Column>,
+    /// English only: paragraphs where a translation check is waived, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Exception>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// A 专栏 box: a numbered panel listing projects.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    pub number: u32,
+    pub title: String,
+    /// The box stands after this many paragraphs of its section (default: at the end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<usize>,
+    pub items: Vec<ColumnItem>,
+}
+
+/// One project in a box: its name (text before the first 。) and description.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnItem {
+    #[serde(default)]
+    pub name: String,
+    pub text: String,
+}
+
+impl ColumnItem {
+    /// The item as published: `name。text`.
+    pub fn source_text(&self) -> String {
+        if self.name.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{}。{}", self.name, self.text)
+        }
+    }
+}
+
+/// A waived translation check on one English paragraph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exception {
+    /// Paragraph number (1-based) in the section, or `box-N/M` for item M of box N.
+    pub paragraph: String,
+    /// Which check: `number`, `citation`, `glossary`.
+    pub check: String,
+    /// What is waived (the number, term or citation).
+    #[serde(default)]
+    pub value: String,
+    pub reason: String,
+}
+
+/// Headings reconstructed by an editor where the source has none, kept in
+/// `editorial.yaml` so they never mix with the published text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Editorial {
+    #[serde(default)]
+    pub headings: BTreeMap<String, EditorialHeading>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditorialHeading {
+    pub title: String,
+    /// Why the heading was added (shown to readers).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// One content file.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub kind: Kind,
+    pub file: PathBuf,
+    pub front: FrontMatter,
+    pub body: String,
+    /// 1-based line of the file where `body` starts.
+    pub body_line: usize,
+}
+
+impl Section {
+    /// Chapter/section position for ordering.
+    pub fn order_key(&self) -> (u8, u32, u32, String) {
+        let rank = match self.kind {
+            Kind::Notice => 0,
+            Kind::Attachment => 1,
+            Kind::Chapter | Kind::Section => 2,
+            Kind::Page => 3,
+        };
+        (rank, self.front.chapter, self.front.section, self.id.clone())
+    }
+}
+
+/// One language's text of a document.
+#[derive(Debug, Clone, Default)]
+pub struct Text {
+    pub sections: Vec<Section>,
+    pub editorial: Editorial,
+}
+
+/// A disclosure document: metadata, the source, and its text in each language.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    pub dir: PathBuf,
+    pub meta: Metadata,
+    pub meta_en: Option<MetadataEn>,
+    pub zh: Text,
+    pub en: Option<Text>,
+}
+
+/// A plain Markdown page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub section: Section,
+    pub en: Option<Section>,
+}
+
+/// Everything under `content/` plus `site.yaml`.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub documents: Vec<Document>,
+    pub pages: Vec<Page>,
+    /// Non-fatal findings while loading.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads `site.yaml` from `root`.
+pub fn load_config(root: &Path) -> Result<SiteConfig> {
+    let path = root.join("site.yaml");
+    let mut warnings = Vec::new();
+    let text = read_content(&path, &mut warnings)?;
+    Ok(yaml::parse(&text, &path, 0, &text)?)
+}
+
+/// Loads the whole site. Errors from all files are gathered, so one run
+/// reports every problem.
+pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
+    let config = load_config(root)?;
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut documents = Vec::new();
+    let mut pages = Vec::new();
+    if !content_dir.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "content folder {} not found",
+            content_dir.display()
+        ))
+        .hint("run `gongkai import <raw.txt>` first, or run gongkai from the site's folder")
+        .into());
+    }
+    check_no_escaping_links(content_dir, &mut errors);
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(content_dir)
+        .map_err(|e| Diagnostic::error(format!("cannot list {}: {e}", content_dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for dir in entries {
+        if dir.join("document.yaml").is_file() {
+            match load_document(&dir, &mut warnings) {
+                Ok(doc) => documents.push(doc),
+                Err(e) => errors.extend(e.diagnostics()),
+            }
+        } else if dir.file_name().is_some_and(|n| n == "pages") && dir.is_dir() {
+            match load_pages(&dir, &mut warnings) {
+                Ok(p) => pages = p,
+                Err(e) => errors.extend(e.diagnostics()),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            documents,
+            pages,
+            warnings,
+        })
+    } else {
+        Err(Error::Many(errors))
+    }
+}
+
+/// A symlink under `content/` that leads outside it would publish files the
+/// staff never meant to publish.
+fn check_no_escaping_links(content_dir: &Path, errors: &mut Vec<Diagnostic>) {
+    let Ok(root) = content_dir.canonicalize() else {
+        return;
+    };
+    for entry in walkdir::WalkDir::new(content_dir).follow_links(false).into_iter().flatten() {
+        if entry.path_is_symlink() {
+            let target = entry.path().canonicalize();
+            if !target.as_ref().is_ok_and(|t| t.starts_with(&root)) {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "symbolic link {} points outside the content folder",
+                        entry.path().display()
+                    ))
+                    .in_file(entry.path())
+                    .hint("copy the file into content/ instead of linking to it"),
+                );
+            }
+        }
+    }
+}
+
+fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Document> {
+    let id = dir_id(dir)?;
+    let meta_path = dir.join("document.yaml");
+    let text = read_content(&meta_path, warnings)?;
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("document.yaml is empty")
+            .in_file(&meta_path)
+            .hint("it must hold the metadata: 索引号, 分类, 发文机关, 成文日期, 标题, 发文字号, 发布日期")
+            .into());
+    }
+    let meta: Metadata = yaml::parse(&text, &meta_path, 0, &text)?;
+    let mut errors = validate_metadata(&meta, &meta_path, &text, warnings);
+    let zh = load_text(dir, warnings).unwrap_or_else(|e| {
+        errors.extend(e.diagnostics());
+        Text::default()
+    });
+    let en_dir = dir.join("en");
+    let (meta_en, en) = if en_dir.is_dir() {
+        let p = en_dir.join("document.yaml");
+        let meta_en = if p.is_file() {
+            let t = read_content(&p, warnings)?;
+            match yaml::parse::<MetadataEn>(&t, &p, 0, &t) {
+                Ok(m) => Some(m),
+                Err(d) => {
+                    errors.push(d);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let en = load_text(&en_dir, warnings).map_err(|e| errors.extend(e.diagnostics())).ok();
+        (meta_en, en)
+    } else {
+        (None, None)
+    };
+    if !errors.is_empty() {
+        return Err(Error::Many(errors));
+    }
+    Ok(Document {
+        id,
+        dir: dir.to_path_buf(),
+        meta,
+        meta_en,
+        zh,
+        en,
+    })
+}
+
+/// Required fields present, dates valid, 文号 in a recognised form.
+pub fn validate_metadata(
+    meta: &Metadata,
+    path: &Path,
+    text: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let at = |key: &str, d: Diagnostic| match yaml::line_of_key(text, key) {
+        Some(line) => d.in_file(path).at_line_of(text, line, 1),
+        None => d.in_file(path),
+    };
+    for (key, value) in [("标题", &meta.title), ("发文机关", &meta.issuer), ("索引号", &meta.index_no)] {
+        if value.trim().is_empty() {
+            errors.push(at(
+                key,
+                Diagnostic::error(format!("required metadata `{key}` is empty"))
+                    .hint(format!("copy the {key} from the disclosure page's table")),
+            ));
+        }
+    }
+    for (key, value) in [("成文日期", &meta.signed), ("发布日期", &meta.published)] {
+        match docnum::Date::parse(value) {
+            Some(d) if d.iso() == *value => {}
+            Some(d) => errors.push(at(
+                key,
+                Diagnostic::error(format!("`{key}` must be written as YYYY-MM-DD"))
+                    .hint(format!("write `{key}: {}`", d.iso())),
+            )),
+            None => errors.push(at(
+                key,
+                Diagnostic::error(format!("`{key}` is not a valid date: `{value}`")).hint(
+                    "write the date as YYYY-MM-DD, e.g. 2023-01-10; check month (1–12) and day",
+                ),
+            )),
+        }
+    }
+    if meta.number.trim().is_empty() {
+        errors.push(at(
+            "发文字号",
+            Diagnostic::error("required metadata `发文字号` is empty")
+                .hint("copy the 文号 as printed, e.g. 集政办发〔2023〕1号"),
+        ));
+    } else {
+        match docnum::parse(&meta.number) {
+            Some(n) if n.form == docnum::NumberForm::NonStandard => warnings.push(at(
+                "发文字号",
+                Diagnostic::warning(format!(
+                    "`发文字号` {} is not in the standard form 机关代字〔YYYY〕N号 (GB/T 9704)",
+                    meta.number
+                ))
+                .hint("published as written; use 〔〕 if the original document does"),
+            )),
+            Some(_) => {}
+            None => warnings.push(at(
+                "发文字号",
+                Diagnostic::warning(format!("`发文字号` {} is not a recognised form", meta.number))
+                    .hint("expected 机关代字〔YYYY〕N号 or 国令第N号; kept as written"),
+            )),
+        }
+    }
+    if meta.categories.is_empty() {
+        warnings.push(at("分类", Diagnostic::warning("`分类` lists no category")));
+    }
+    errors
+}
+
+fn load_text(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Text> {
+    let mut errors = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Diagnostic::error(format!("cannot list {}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
+        .collect();
+    files.sort();
+    for file in files {
+        match load_section(&file, warnings) {
+            Ok(s) => {
+                if let Some(first) = sections.iter().find(|o| o.id == s.id) {
+                    errors.push(
+                        Diagnostic::error(format!("two sections have the id `{}`", s.id))
+                            .in_file(&s.file)
+                            .hint(format!(
+                                "{} has the same id; give one of them another `id:` or file name",
+                                first.file.display()
+                            )),
+                    );
+                } else {
+                    sections.push(s);
+                }
+            }
+            Err(e) => errors.extend(e.diagnostics()),
+        }
+    }
+    sections.sort_by_key(Section::order_key);
+    let ed_path = dir.join("editorial.yaml");
+    let editorial = if ed_path.is_file() {
+        let t = read_content(&ed_path, warnings)?;
+        match yaml::parse::<Editorial>(&t, &ed_path, 0, &t) {
+            Ok(e) => e,
+            Err(d) => {
+                errors.push(d);
+                Editorial::default()
+            }
+        }
+    } else {
+        Editorial::default()
+    };
+    for id in editorial.headings.keys() {
+        if !sections.iter().any(|s| &s.id == id) {
+            errors.push(
+                Diagnostic::error(format!("editorial heading for unknown section `{id}`"))
+                    .in_file(&ed_path)
+                    .hint("the key must be the id of a section file in this folder"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(Text {
+            sections,
+            editorial,
+        })
+    } else {
+        Err(Error::Many(errors))
+    }
+}
+
+/// Reads one Markdown content file.
+pub fn load_section(file: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Section> {
+    let text = read_content(file, warnings)?;
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("file is empty")
+            .in_file(file)
+            .hint("a content file needs front matter (`---`, kind: …, `---`) and its text; delete the file if it is not needed")
+            .into());
+    }
+    let (fm_text, body, body_line) = yaml::split_front_matter(&text, file)?;
+    let front: FrontMatter = yaml::parse(fm_text, file, 1, &text)?;
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let id = front.id.clone().unwrap_or_else(|| stem.to_string());
+    if let Err(why) = check_slug(&id) {
+        let line = yaml::line_of_key(&text, "id").unwrap_or(1);
+        return Err(Diagnostic::error(format!("id `{id}` cannot be used: {why}"))
+            .in_file(file)
+            .at_line_of(&text, line, 1)
+            .hint("ids become folder names: use lowercase ASCII letters, digits and `-`")
+            .into());
+    }
+    let kind = front.kind.ok_or_else(|| {
+        Diagnostic::error("front matter has no `kind`")
+            .in_file(file)
+            .at_line_of(&text, 2, 1)
+            .hint("add `kind: section` (or notice, attachment, chapter, page)")
+    })?;
+    Ok(Section {
+        id,
+        kind,
+        file: file.to_path_buf(),
+        front,
+        body: body.to_string(),
+        body_line,
+    })
+}
+
+fn load_pages(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Page>> {
+    let zh = load_text(dir, warnings)?;
+    let en_dir = dir.join("en");
+    let en = if en_dir.is_dir() {
+        load_text(&en_dir, warnings)?.sections
+    } else {
+        Vec::new()
+    };
+    Ok(zh
+        .sections
+        .into_iter()
+        .map(|s| {
+            let en = en.iter().find(|e| e.id == s.id).cloned();
+            Page { section: s, en }
+        })
+        .collect())
+}
+
+fn dir_id(dir: &Path) -> Result<String> {
+    let id = dir
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string();
+    check_slug(&id).map_err(|why| {
+        Diagnostic::error(format!("document folder name `{id}` cannot be used: {why}"))
+            .in_file(dir)
+            .hint("rename the folder to lowercase ASCII letters, digits and `-`")
+    })?;
+    Ok(id)
+}
+
+/// Ids become path segments of the output: only safe, portable names.
+pub fn check_slug(id: &str) -> std::result::Result<(), &'static str> {
+    if id.is_empty() {
+        return Err("it is empty");
+    }
+    if id.len() > 100 {
+        return Err("it is longer than 100 characters");
+    }
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        return Err("only a–z, 0–9, `-` and `_` are allowed (no `/`, `..`, spaces or NUL)");
+    }
+    if id.starts_with('-') || id.starts_with('_') {
+        return Err("it must start with a letter or digit");
+    }
+    const RESERVED: [&str; 12] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "lpt1", "lpt2", "static", "en", "search",
+        "pages",
+    ];
+    if RESERVED.contains(&id) {
+        return Err("it is a reserved name");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(check_slug("c1-s2").is_ok());
+        for bad in ["", "../x", "/etc", "a\0b", "CON", "nul", "a b", "中文"] {
+            assert!(check_slug(bad).is_err(), "{bad:?}");
+        }
+    }
+}

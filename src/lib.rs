@@ -1,0 +1,16 @@
+//! gongkai (公开, "disclosure") publishes Chinese government-disclosure
+//! documents as bilingual, searchable static portals.
+//!
+//! The pipeline, one module per stage:
+//! [`import`] raw text → [`content`] model → [`check`] → [`render`] (with
+//! [`markdown`]) → `public/`. The CLI in `main.rs` is a thin layer over these.
+
+pub mod check;
+pub mod content;
+pub mod decode;
+pub mod diagnostic;
+pub mod import;
+pub mod markdown;
+pub mod render;
+
+pub use diagnostic::{Diagnostic, Error, Result, Severity};

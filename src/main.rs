@@ -1,0 +1,132 @@
+//! The `gongkai` command: a thin layer over the library. This is the one
+//! place that prints diagnostics and chooses the exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use gongkai::diagnostic::Diagnostic;
+use gongkai::{check, content, import, render};
+
+#[derive(Parser)]
+#[command(name = "gongkai", version, about = "Publish Chinese government-disclosure documents as bilingual static portals")]
+struct Cli {
+    /// The site's folder (holds site.yaml, content/ and themes/).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import the raw text of a disclosure page into content/<id>/.
+    Import {
+        /// The raw text (UTF-8 or GB18030).
+        input: PathBuf,
+        /// Folder name of the document (lowercase ASCII, digits, `-`).
+        #[arg(long)]
+        id: Option<String>,
+        /// The content folder to write into.
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Replace an earlier import of the same id (editorial.yaml and en/ are kept).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the content: source fidelity, metadata, boxes.
+    Check {
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
+    /// Build the static site.
+    Build {
+        /// Output folder.
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Keep HTML unminified (for debugging templates).
+        #[arg(long)]
+        no_minify: bool,
+    },
+}
+
+fn print_all(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root;
+    let result = match cli.command {
+        Command::Import { input, id, content, force } => {
+            let opts = import::ImportOptions {
+                input,
+                content_dir: content.unwrap_or_else(|| root.join("content")),
+                id,
+                force,
+            };
+            import::import(&opts).map(|imp| {
+                print_all(&imp.warnings);
+                eprintln!(
+                    "imported {} ({}) into {}: {} files",
+                    opts.input.display(),
+                    imp.encoding.name(),
+                    opts.content_dir.join(&imp.id).display(),
+                    imp.files.len()
+                );
+                true
+            })
+        }
+        Command::Check { content } => {
+            let content_dir = content.unwrap_or_else(|| root.join("content"));
+            content::load_site(&root, &content_dir).map(|site| {
+                let report = check::check_site(&site);
+                print_all(&report.warnings);
+                print_all(&report.errors);
+                for line in &report.summary {
+                    eprintln!("ok: {line}");
+                }
+                if report.ok() {
+                    eprintln!("check passed ({} warnings)", report.warnings.len());
+                } else {
+                    eprintln!("check failed: {} errors, {} warnings", report.errors.len(), report.warnings.len());
+                }
+                report.ok()
+            })
+        }
+        Command::Build { out, content, no_minify } => {
+            let mut opts = render::BuildOptions::new(&root);
+            if let Some(c) = content {
+                opts.content_dir = c;
+            }
+            opts.out = if out.is_absolute() { out } else { root.join(out) };
+            opts.minify = !no_minify;
+            let started = std::time::Instant::now();
+            render::build(&opts).map(|r| {
+                print_all(&r.warnings);
+                eprintln!(
+                    "built {} pages ({} files, {} KB) into {} in {} ms",
+                    r.pages,
+                    r.files,
+                    r.bytes / 1024,
+                    opts.out.display(),
+                    started.elapsed().as_millis()
+                );
+                true
+            })
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            print_all(&e.diagnostics());
+            ExitCode::FAILURE
+        }
+    }
+}

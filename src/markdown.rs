@@ -1,0 +1,259 @@
+//! Markdown → blocks. Each top-level block (paragraph, heading, list, code)
+//! keeps its plain text (for source fidelity, search and translation checks)
+//! and its HTML (for pages).
+//!
+//! Choices that matter for Chinese: smart punctuation stays off (it would
+//! rewrite “” and ''); a soft line break between two CJK characters is
+//! dropped rather than rendered as a space.
+
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    Code,
+    Other,
+}
+
+/// One top-level Markdown block.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// The text a reader sees, without markup.
+    pub text: String,
+    pub html: String,
+    /// 0-based line within the body where the block starts.
+    pub line: usize,
+}
+
+/// Rewrites a run of text into HTML (to link citations), given the block's
+/// index, the run and its byte offset in the block's text. `None` keeps it.
+pub type Decorate<'a> = dyn FnMut(usize, &str, usize) -> Option<String> + 'a;
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Splits `body` into blocks. Raw HTML is escaped unless `allow_raw_html`.
+pub fn blocks(body: &str, allow_raw_html: bool, decorate: &mut Decorate<'_>) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut events: Vec<Event> = Vec::new();
+    let mut text = String::new();
+    let mut kind = BlockKind::Other;
+    let mut start = 0usize;
+    let mut code: Option<(String, String)> = None; // (lang, text)
+    let mut prev_char: Option<char> = None;
+    let mut pending_soft = false;
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    for (event, range) in parser {
+        if depth == 0 {
+            start = range.start;
+            text.clear();
+            events.clear();
+            prev_char = None;
+            pending_soft = false;
+            kind = BlockKind::Other;
+        }
+        match &event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    kind = match tag {
+                        Tag::Paragraph => BlockKind::Paragraph,
+                        Tag::Heading { level, .. } => BlockKind::Heading(*level as u8),
+                        Tag::CodeBlock(_) => BlockKind::Code,
+                        _ => BlockKind::Other,
+                    };
+                }
+                if let Tag::CodeBlock(k) = tag {
+                    let lang = match k {
+                        CodeBlockKind::Fenced(l) => l.split_whitespace().next().unwrap_or("").to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
+                }
+                depth += 1;
+                if code.is_none() || matches!(tag, Tag::CodeBlock(_)) {
+                    if !matches!(tag, Tag::CodeBlock(_)) {
+                        events.push(event.clone());
+                    }
+                }
+            }
+            Event::End(tag) => {
+                depth = depth.saturating_sub(1);
+                if let TagEnd::CodeBlock = tag {
+                    if let Some((lang, src)) = code.take() {
+                        events.push(Event::Html(CowStr::from(highlight(&lang, &src))));
+                    }
+                } else {
+                    events.push(event.clone());
+                }
+                if depth == 0 {
+                    let mut html = String::new();
+                    pulldown_cmark::html::push_html(&mut html, events.drain(..));
+                    out.push(Block {
+                        kind,
+                        text: std::mem::take(&mut text),
+                        html,
+                        line: body[..start].matches('\n').count(),
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, src)) = code.as_mut() {
+                    src.push_str(t);
+                    text.push_str(t);
+                    continue;
+                }
+                if pending_soft {
+                    pending_soft = false;
+                    let next = t.chars().next();
+                    if !(prev_char.is_some_and(is_cjk) && next.is_some_and(is_cjk)) {
+                        text.push(' ');
+                        events.push(Event::Text(" ".into()));
+                    }
+                }
+                let offset = text.len();
+                text.push_str(t);
+                prev_char = t.chars().last().or(prev_char);
+                let is_code = matches!(event, Event::Code(_));
+                match (is_code, decorate(out.len(), t, offset)) {
+                    (false, Some(html)) => events.push(Event::InlineHtml(html.into())),
+                    _ => events.push(event.clone()),
+                }
+            }
+            Event::SoftBreak => pending_soft = true,
+            Event::HardBreak => {
+                text.push('\n');
+                events.push(event.clone());
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                if allow_raw_html {
+                    events.push(event.clone());
+                } else {
+                    text.push_str(raw);
+                    events.push(Event::Text(raw.clone()));
+                }
+            }
+            _ => events.push(event.clone()),
+        }
+        if depth == 0 && !matches!(event, Event::End(_)) {
+            // A lone top-level event (a rule, raw HTML block).
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, events.drain(..));
+            out.push(Block {
+                kind: BlockKind::Other,
+                text: std::mem::take(&mut text),
+                html,
+                line: body[..start].matches('\n').count(),
+            });
+        }
+    }
+    out
+}
+
+/// Plain blocks, no decoration.
+pub fn plain_blocks(body: &str) -> Vec<Block> {
+    blocks(body, false, &mut |_, _, _| None)
+}
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
+}
+
+/// Escapes text so that Markdown renders it exactly as written. Used by
+/// `import`, whose paragraphs are published text, not Markdown.
+pub fn escape_text(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    for (i, c) in line.chars().enumerate() {
+        let special_anywhere = matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!');
+        let special_at_start = i == 0 && matches!(c, '#' | '-' | '+' | '=' | '>');
+        if special_anywhere || special_at_start {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // "1. text" or "1) text" at the start would become a list.
+    let digits = out.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 {
+        let rest = &out[digits..];
+        if rest.starts_with('.') || rest.starts_with(')') {
+            out.insert(digits, '\\');
+        }
+    }
+    out
+}
+
+fn highlight(lang: &str, src: &str) -> String {
+    use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+    use syntect::parsing::SyntaxSet;
+    use syntect::util::LinesWithEndings;
+    // Loading the syntaxes costs milliseconds: only when a code block exists.
+    static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+    let ss = SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines);
+    let syntax = ss
+        .find_syntax_by_token(lang)
+        .unwrap_or_else(|| ss.find_syntax_plain_text());
+    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+    for line in LinesWithEndings::from(src) {
+        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+            return format!("<pre><code>{}</code></pre>", crate::render::escape_html(src));
+        }
+    }
+    let class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", crate::render::escape_html(lang))
+    };
+    format!("<pre class=\"code\"><code{class}>{}</code></pre>", gen.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_soft_break_is_dropped() {
+        let b = plain_blocks("集安市\n教育 and\nmore");
+        assert_eq!(b[0].text, "集安市教育 and more");
+        assert!(b[0].html.contains("集安市教育"));
+    }
+
+    #[test]
+    fn escaped_text_round_trips() {
+        for s in ["1. 不是列表", "# 不是标题", "a*b*c_d_ <script>&amp; [x](y) |", "- 项", "3) x"] {
+            let b = plain_blocks(&escape_text(s));
+            assert_eq!(b.len(), 1, "{s}");
+            assert_eq!(b[0].kind, BlockKind::Paragraph, "{s}");
+            assert_eq!(b[0].text, s);
+        }
+    }
+
+    #[test]
+    fn raw_html_is_escaped_by_default() {
+        let b = plain_blocks("<script>alert(1)</script>\n\ntext <b>x</b>");
+        assert!(!b.iter().any(|b| b.html.contains("<script>")));
+        assert!(b[1].html.contains("&lt;b&gt;"));
+        let allowed = blocks("text <b>x</b>", true, &mut |_, _, _| None);
+        assert!(allowed[0].html.contains("<b>x</b>"));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let b = plain_blocks("```rust\nfn main() {}\n```\n");
+        assert_eq!(b[0].kind, BlockKind::Code);
+        assert!(b[0].html.contains("hl-"), "{}", b[0].html);
+        assert_eq!(b[0].text, "fn main() {}\n");
+    }
+
+    #[test]
+    fn paragraph_lines() {
+        let b = plain_blocks("一\n\n二\n\n\n三");
+        assert_eq!(b.iter().map(|b| b.line).collect::<Vec<_>>(), vec![0, 2, 5]);
+    }
+}

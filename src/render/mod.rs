@@ -1,0 +1,664 @@
+//! `gongkai build`: the content model → HTML pages with the theme's
+//! templates, minified, written atomically into the output folder.
+//!
+//! URL scheme: Chinese (the authority) at the root, English under `en/`,
+//! same path after that. Every page is `…/index.html` and every link is
+//! relative and names `index.html` explicitly, so the site works opened
+//! from disk (file://) and served from any sub-path.
+
+pub mod output;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::{self, Column, Document, Kind, Section, Site, Text};
+use crate::diagnostic::{Diagnostic, Result};
+use crate::markdown::{self, BlockKind};
+use theme::Theme;
+
+/// Options of `gongkai build`.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holds site.yaml, content/, themes/).
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    pub out: PathBuf,
+    /// Minify HTML (off only to debug templates).
+    pub minify: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
+        BuildOptions {
+            content_dir: root.join("content"),
+            out: root.join("public"),
+            root,
+            minify: true,
+        }
+    }
+}
+
+/// What a build produced.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A language the portal is published in.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct Lang {
+    pub code: &'static str,
+    /// BCP 47 tag for `lang=`.
+    pub tag: &'static str,
+    /// Path prefix of its pages.
+    pub prefix: &'static str,
+}
+
+pub const ZH: Lang = Lang { code: "zh", tag: "zh-Hans", prefix: "" };
+pub const EN: Lang = Lang { code: "en", tag: "en", prefix: "en/" };
+
+impl Lang {
+    pub fn other(self) -> Lang {
+        if self == ZH {
+            EN
+        } else {
+            ZH
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    /// Root-relative path, e.g. `jian/c1-s1/index.html`.
+    pub url: String,
+}
+
+/// A heading as shown: the published text, or an inferred number with an
+/// editor's title, marked as such.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadingView {
+    pub text: String,
+    /// True when the heading is not in the published text.
+    pub editorial: bool,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockView {
+    pub id: String,
+    /// `p`, `h`, `box` or `other`.
+    pub kind: &'static str,
+    pub html: String,
+    pub text: String,
+    /// For `box`: its number.
+    pub column: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnView {
+    pub number: u32,
+    pub title: String,
+    pub label: String,
+    pub url: String,
+    pub items: Vec<ItemView>,
+    pub section: Link,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaRow {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+    pub unknown: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub title: String,
+    pub url: String,
+    pub editorial: bool,
+    pub children: Vec<TocEntry>,
+}
+
+/// One document in one language, as the templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    pub id: String,
+    pub title: String,
+    pub plan_title: String,
+    pub url: String,
+    pub columns_url: String,
+    pub number: String,
+    pub issuer: String,
+    pub published: String,
+    pub signed: String,
+    pub meta: Vec<MetaRow>,
+    pub toc: Vec<TocEntry>,
+    pub translated: bool,
+}
+
+/// A page to render: template, its path and context.
+struct PageJob {
+    path: String,
+    template: &'static str,
+    ctx: tera::Context,
+}
+
+/// Builds the site into `opts.out`. On any error the previous output is
+/// left untouched.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let site = content::load_site(&opts.root, &opts.content_dir)?;
+    let theme = Theme::load(&opts.root, &site.config.theme, &["zh", "en"])?;
+    let files = render_site(&site, &theme, opts.minify)?;
+    let pages = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
+    let bytes = files.iter().map(|(_, b)| b.len()).sum();
+    output::write_atomically(&opts.out, &files)?;
+    Ok(BuildReport {
+        pages,
+        files: files.len(),
+        bytes,
+        warnings: site.warnings,
+    })
+}
+
+/// Renders every page and asset in memory: (path, bytes), sorted by path.
+pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut jobs = Vec::new();
+    for lang in [ZH, EN] {
+        let docs: Vec<DocView> = site.documents.iter().map(|d| doc_view(site, d, lang, theme)).collect();
+        let mut ctx = base_context(site, theme, lang, &format!("{}index.html", lang.prefix));
+        ctx.insert("documents", &docs);
+        ctx.insert("title", &page_title(&[], site, lang));
+        ctx.insert("alt_url", &format!("{}index.html", lang.other().prefix));
+        jobs.push(PageJob {
+            path: format!("{}index.html", lang.prefix),
+            template: "index.html",
+            ctx,
+        });
+        for (doc, view) in site.documents.iter().zip(&docs) {
+            document_pages(site, theme, doc, view, lang, &mut jobs);
+        }
+    }
+    let rendered: Vec<Result<(String, Vec<u8>)>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let html = theme.render(job.template, &job.ctx)?;
+            let bytes = if minify { minify_html(&html) } else { html.into_bytes() };
+            Ok((job.path, bytes))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + theme.assets.len());
+    let mut errors = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => errors.extend(e.diagnostics()),
+        }
+    }
+    if !errors.is_empty() {
+        errors.dedup();
+        return Err(crate::diagnostic::Error::Many(errors));
+    }
+    for (rel, bytes) in &theme.assets {
+        files.push((format!("static/{}", rel.to_string_lossy().replace('\\', "/")), bytes.clone()));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+fn minify_html(html: &str) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        minify_css: false,
+        minify_js: false,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+/// `../` repeated for the depth of `path`.
+pub fn root_prefix(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+fn t<'a>(theme: &'a Theme, lang: Lang, key: &str) -> &'a str {
+    theme
+        .strings
+        .get(lang.code)
+        .and_then(|m| m.get(key))
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+fn base_context(site: &Site, theme: &Theme, lang: Lang, path: &str) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("lang", &lang);
+    ctx.insert("other_lang", &lang.other());
+    ctx.insert("t", &theme.strings.get(lang.code));
+    ctx.insert("root", &root_prefix(path));
+    ctx.insert("path", path);
+    ctx.insert(
+        "site_title",
+        if lang == EN && !site.config.title_en.is_empty() {
+            &site.config.title_en
+        } else {
+            &site.config.title
+        },
+    );
+    ctx.insert("site", &site.config);
+    ctx.insert("breadcrumb", &Vec::<Link>::new());
+    ctx
+}
+
+fn page_title(parts: &[&str], site: &Site, lang: Lang) -> String {
+    let site_title = if lang == EN && !site.config.title_en.is_empty() {
+        site.config.title_en.as_str()
+    } else {
+        site.config.title.as_str()
+    };
+    let mut all: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
+    all.push(site_title);
+    all.join(" — ")
+}
+
+fn text_of(doc: &Document, lang: Lang) -> Option<&Text> {
+    if lang == ZH {
+        Some(&doc.zh)
+    } else {
+        doc.en.as_ref()
+    }
+}
+
+/// The section in `lang`, falling back to the Chinese one (marked untranslated).
+fn section_in<'a>(doc: &'a Document, id: &str, lang: Lang) -> (&'a Section, bool) {
+    let zh = doc.zh.sections.iter().find(|s| s.id == id).expect("id from the Chinese sections");
+    match text_of(doc, lang).and_then(|t| t.sections.iter().find(|s| s.id == id)) {
+        Some(s) => (s, true),
+        None => (zh, lang == ZH),
+    }
+}
+
+fn heading_view(doc: &Document, s: &Section, lang: Lang, theme: &Theme) -> HeadingView {
+    let f = &s.front;
+    if let Some(h) = &f.heading {
+        return HeadingView {
+            text: h.clone(),
+            editorial: false,
+            note: String::new(),
+        };
+    }
+    if let Some(title) = &f.title {
+        return HeadingView {
+            text: title.clone(),
+            editorial: false,
+            note: String::new(),
+        };
+    }
+    let number = f.number.clone().unwrap_or_default();
+    let ed = text_of(doc, lang)
+        .and_then(|t| t.editorial.headings.get(&s.id))
+        .or_else(|| doc.zh.editorial.headings.get(&s.id));
+    let sep = if lang == ZH { "" } else { " " };
+    HeadingView {
+        text: match ed {
+            Some(e) => format!("{number}{sep}{}", e.title),
+            None => format!("{number}{sep}{}", t(theme, lang, "heading_missing")),
+        },
+        editorial: true,
+        note: ed.map(|e| e.note.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| t(theme, lang, "editorial_note").to_string()),
+    }
+}
+
+fn doc_url(doc: &Document, lang: Lang) -> String {
+    format!("{}{}/index.html", lang.prefix, doc.id)
+}
+
+fn section_url(doc: &Document, s: &Section, lang: Lang) -> String {
+    format!("{}{}/{}/index.html", lang.prefix, doc.id, s.id)
+}
+
+fn column_url(doc: &Document, n: u32, lang: Lang) -> String {
+    format!("{}{}/box-{n}/index.html", lang.prefix, doc.id)
+}
+
+fn column_label(n: u32, lang: Lang) -> String {
+    if lang == ZH {
+        format!("专栏{n}")
+    } else {
+        format!("Box {n}")
+    }
+}
+
+fn doc_view(_site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> DocView {
+    let m = &doc.meta;
+    let en = doc.meta_en.as_ref().filter(|_| lang == EN);
+    let title = en.map(|e| e.title.clone()).filter(|s| !s.is_empty()).unwrap_or_else(|| m.title.clone());
+    let issuer = en.map(|e| e.issuer.clone()).filter(|s| !s.is_empty()).unwrap_or_else(|| m.issuer.clone());
+    let categories = match en {
+        Some(e) if !e.categories.is_empty() => e.categories.join("; "),
+        _ => m.categories.join(if lang == ZH { "；" } else { "; " }),
+    };
+    let unknown = t(theme, lang, "unknown").to_string();
+    let row = |key: &str, value: String| MetaRow {
+        key: key.to_string(),
+        label: t(theme, lang, &format!("meta_{key}")).to_string(),
+        unknown: value.trim().is_empty(),
+        value: if value.trim().is_empty() { unknown.clone() } else { value },
+    };
+    let meta = vec![
+        row("index_no", m.index_no.clone()),
+        row("categories", categories),
+        row("issuer", issuer.clone()),
+        row("signed", m.signed.clone()),
+        row("title", title.clone()),
+        row("number", m.number.clone()),
+        row("published", m.published.clone()),
+    ];
+    let mut toc: Vec<TocEntry> = Vec::new();
+    for s in &doc.zh.sections {
+        let (shown, _) = section_in(doc, &s.id, lang);
+        let h = heading_view(doc, shown, lang, theme);
+        let entry = TocEntry {
+            title: h.text,
+            url: section_url(doc, s, lang),
+            editorial: h.editorial,
+            children: Vec::new(),
+        };
+        match s.kind {
+            Kind::Chapter => toc.push(entry),
+            Kind::Section => match toc.last_mut() {
+                Some(ch) => ch.children.push(entry),
+                None => toc.push(entry),
+            },
+            _ => {}
+        }
+    }
+    let plan_title = doc
+        .zh
+        .sections
+        .iter()
+        .find(|s| s.kind == Kind::Attachment)
+        .map(|s| section_in(doc, &s.id, lang).0)
+        .and_then(|s| s.front.title.clone())
+        .unwrap_or_default();
+    DocView {
+        id: doc.id.clone(),
+        title,
+        plan_title,
+        url: doc_url(doc, lang),
+        columns_url: format!("{}{}/boxes/index.html", lang.prefix, doc.id),
+        number: m.number.clone(),
+        issuer,
+        published: m.published.clone(),
+        signed: m.signed.clone(),
+        meta,
+        toc,
+        translated: lang == ZH || doc.en.is_some(),
+    }
+}
+
+/// Blocks of a section with ids, and its boxes placed where they stand.
+fn block_views(doc: &Document, s: &Section, lang: Lang, allow_raw_html: bool, theme: &Theme) -> Vec<BlockView> {
+    let blocks = markdown::blocks(&s.body, allow_raw_html, &mut |_, _, _| None);
+    let mut out = Vec::new();
+    let (mut p, mut h, mut o) = (0, 0, 0);
+    let columns_at = |n: usize, out: &mut Vec<BlockView>| {
+        for c in s.front.columns.iter().filter(|c| c.after.unwrap_or(blocks.len()) == n) {
+            out.push(column_block(doc, s, c, lang, theme));
+        }
+    };
+    for (i, b) in blocks.iter().enumerate() {
+        columns_at(i, &mut out);
+        let (kind, id, html) = match b.kind {
+            BlockKind::Paragraph => {
+                p += 1;
+                let id = format!("{}-p{p}", s.id);
+                let html = b.html.replacen("<p>", &format!("<p id=\"{id}\">"), 1);
+                ("p", id, html)
+            }
+            BlockKind::Heading(level) => {
+                h += 1;
+                let id = format!("{}-h{h}", s.id);
+                // The page's h1 is the section heading: body headings start at h2.
+                let to = level.saturating_sub(1).clamp(2, 6);
+                let html = retag_heading(&b.html, level, to, &id);
+                ("h", id, html)
+            }
+            _ => {
+                o += 1;
+                let id = format!("{}-b{o}", s.id);
+                ("other", id.clone(), format!("<div id=\"{id}\">{}</div>", b.html))
+            }
+        };
+        out.push(BlockView {
+            id,
+            kind,
+            html,
+            text: b.text.clone(),
+            column: None,
+        });
+    }
+    columns_at(blocks.len(), &mut out);
+    out
+}
+
+fn retag_heading(html: &str, from: u8, to: u8, id: &str) -> String {
+    html.replacen(&format!("<h{from}>"), &format!("<h{to} id=\"{id}\">"), 1)
+        .replacen(&format!("</h{from}>"), &format!("</h{to}>"), 1)
+}
+
+fn column_block(doc: &Document, s: &Section, c: &Column, lang: Lang, _theme: &Theme) -> BlockView {
+    let c = column_in(doc, s, c, lang);
+    BlockView {
+        id: format!("box-{}", c.number),
+        kind: "box",
+        html: String::new(),
+        text: c.title.clone(),
+        column: Some(c.number),
+    }
+}
+
+/// A box in `lang` (the English box of the same number, if translated).
+fn column_in(doc: &Document, s: &Section, c: &Column, lang: Lang) -> Column {
+    if lang == ZH {
+        return c.clone();
+    }
+    section_in(doc, &s.id, lang)
+        .0
+        .front
+        .columns
+        .iter()
+        .find(|e| e.number == c.number)
+        .cloned()
+        .unwrap_or_else(|| c.clone())
+}
+
+fn column_view(doc: &Document, s: &Section, c: &Column, lang: Lang, theme: &Theme) -> ColumnView {
+    let c = column_in(doc, s, c, lang);
+    let (shown, _) = section_in(doc, &s.id, lang);
+    ColumnView {
+        number: c.number,
+        label: column_label(c.number, lang),
+        title: c.title.clone(),
+        url: column_url(doc, c.number, lang),
+        items: c
+            .items
+            .iter()
+            .map(|i| ItemView {
+                name: i.name.clone(),
+                text: i.text.clone(),
+            })
+            .collect(),
+        section: Link {
+            title: heading_view(doc, shown, lang, theme).text,
+            url: section_url(doc, s, lang),
+        },
+    }
+}
+
+fn document_pages(site: &Site, theme: &Theme, doc: &Document, view: &DocView, lang: Lang, jobs: &mut Vec<PageJob>) {
+    let raw = site.config.allow_raw_html;
+    let home = Link {
+        title: t(theme, lang, "home").to_string(),
+        url: format!("{}index.html", lang.prefix),
+    };
+    let doc_link = Link {
+        title: view.title.clone(),
+        url: view.url.clone(),
+    };
+    // Document page: metadata, notice, main text's title and preamble, TOC.
+    let mut parts = Vec::new();
+    for s in &doc.zh.sections {
+        if matches!(s.kind, Kind::Notice | Kind::Attachment) {
+            let (shown, translated) = section_in(doc, &s.id, lang);
+            parts.push(serde_json::json!({
+                "kind": if s.kind == Kind::Notice { "notice" } else { "attachment" },
+                "id": s.id,
+                "front": shown.front,
+                "blocks": block_views(doc, shown, lang, raw, theme),
+                "translated": translated,
+            }));
+        }
+    }
+    let all_columns: Vec<ColumnView> = doc
+        .zh
+        .sections
+        .iter()
+        .flat_map(|s| s.front.columns.iter().map(move |c| (s, c)))
+        .map(|(s, c)| column_view(doc, s, c, lang, theme))
+        .collect();
+    let mut ctx = base_context(site, theme, lang, &view.url);
+    ctx.insert("doc", view);
+    ctx.insert("parts", &parts);
+    ctx.insert("columns", &all_columns);
+    ctx.insert("title", &page_title(&[&view.title], site, lang));
+    ctx.insert("breadcrumb", &vec![home.clone()]);
+    ctx.insert("alt_url", &doc_url(doc, lang.other()));
+    jobs.push(PageJob {
+        path: view.url.clone(),
+        template: "document.html",
+        ctx,
+    });
+
+    // Reading pages: chapters and sections in order.
+    let reading: Vec<&Section> = doc.zh.sections.iter().filter(|s| matches!(s.kind, Kind::Chapter | Kind::Section)).collect();
+    let link_of = |s: &Section| Link {
+        title: heading_view(doc, section_in(doc, &s.id, lang).0, lang, theme).text,
+        url: section_url(doc, s, lang),
+    };
+    for (i, s) in reading.iter().enumerate() {
+        let (shown, translated) = section_in(doc, &s.id, lang);
+        let heading = heading_view(doc, shown, lang, theme);
+        let url = section_url(doc, s, lang);
+        let chapter = reading[..=i].iter().rev().find(|c| c.kind == Kind::Chapter);
+        let mut crumbs = vec![home.clone(), doc_link.clone()];
+        if let Some(ch) = chapter.filter(|c| c.id != s.id) {
+            crumbs.push(link_of(ch));
+        }
+        let children: Vec<Link> = if s.kind == Kind::Chapter {
+            reading[i + 1..].iter().take_while(|x| x.kind == Kind::Section).map(|x| link_of(x)).collect()
+        } else {
+            Vec::new()
+        };
+        let columns: Vec<ColumnView> = s.front.columns.iter().map(|c| column_view(doc, s, c, lang, theme)).collect();
+        let mut ctx = base_context(site, theme, lang, &url);
+        ctx.insert("doc", view);
+        ctx.insert("section_id", &s.id);
+        ctx.insert("kind", if s.kind == Kind::Chapter { "chapter" } else { "section" });
+        ctx.insert("heading", &heading);
+        ctx.insert("blocks", &block_views(doc, shown, lang, raw, theme));
+        ctx.insert("columns", &columns);
+        ctx.insert("children", &children);
+        ctx.insert("translated", &translated);
+        ctx.insert("zh_url", &section_url(doc, s, ZH));
+        ctx.insert("prev", &i.checked_sub(1).map(|j| link_of(reading[j])));
+        ctx.insert("next", &reading.get(i + 1).map(|x| link_of(x)));
+        ctx.insert("breadcrumb", &crumbs);
+        ctx.insert("title", &page_title(&[&heading.text, &view.title], site, lang));
+        ctx.insert("alt_url", &section_url(doc, s, lang.other()));
+        jobs.push(PageJob {
+            path: url,
+            template: "section.html",
+            ctx,
+        });
+    }
+
+    // 专栏 boxes: an index and a page each.
+    let mut ctx = base_context(site, theme, lang, &view.columns_url);
+    let boxes_title = t(theme, lang, "boxes").to_string();
+    ctx.insert("doc", view);
+    ctx.insert("columns", &all_columns);
+    ctx.insert("title", &page_title(&[&boxes_title, &view.title], site, lang));
+    ctx.insert("breadcrumb", &vec![home.clone(), doc_link.clone()]);
+    ctx.insert("alt_url", &format!("{}{}/boxes/index.html", lang.other().prefix, doc.id));
+    jobs.push(PageJob {
+        path: view.columns_url.clone(),
+        template: "boxes.html",
+        ctx,
+    });
+    for (i, c) in all_columns.iter().enumerate() {
+        let mut ctx = base_context(site, theme, lang, &c.url);
+        ctx.insert("doc", view);
+        ctx.insert("column", c);
+        ctx.insert("prev", &i.checked_sub(1).map(|j| &all_columns[j]));
+        ctx.insert("next", &all_columns.get(i + 1));
+        ctx.insert("boxes_url", &view.columns_url);
+        let full = format!("{} {}", c.label, c.title);
+        ctx.insert("title", &page_title(&[&full, &view.title], site, lang));
+        ctx.insert(
+            "breadcrumb",
+            &vec![
+                home.clone(),
+                doc_link.clone(),
+                Link {
+                    title: boxes_title.clone(),
+                    url: view.columns_url.clone(),
+                },
+            ],
+        );
+        ctx.insert("alt_url", &column_url(doc, c.number, lang.other()));
+        jobs.push(PageJob {
+            path: c.url.clone(),
+            template: "box.html",
+            ctx,
+        });
+    }
+}
+
+/// Paths of every page a site builds, for tests and tools.
+pub fn page_paths(files: &[(String, Vec<u8>)]) -> Vec<&str> {
+    files.iter().map(|(p, _)| p.as_str()).filter(|p| p.ends_with(".html")).collect()
+}
+
+#[allow(dead_code)]
+fn _assert_send(_: &Path) {}

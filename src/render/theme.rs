@@ -1,0 +1,140 @@
+//! A theme: Tera templates, static files and UI strings per language.
+//!
+//! ```text
+//! themes/<name>/templates/*.html
+//! themes/<name>/static/**        copied to public/static/
+//! themes/<name>/i18n/zh.yaml     UI strings, one file per language
+//! themes/<name>/i18n/en.yaml
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::decode::read_content;
+use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::content::yaml;
+
+pub struct Theme {
+    pub dir: PathBuf,
+    pub tera: tera::Tera,
+    /// Language → key → UI string.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// Static files: path relative to `static/` → bytes.
+    pub assets: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, name: &str, languages: &[&str]) -> Result<Theme> {
+        let dir = root.join("themes").join(name);
+        if !dir.is_dir() {
+            let available: Vec<String> = std::fs::read_dir(root.join("themes"))
+                .map(|rd| rd.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+                .unwrap_or_default();
+            return Err(Diagnostic::error(format!("theme `{name}` not found (looked in {})", dir.display()))
+                .in_file(root.join("site.yaml"))
+                .hint(if available.is_empty() {
+                    "no themes/ folder here: run gongkai from the site's root folder".to_string()
+                } else {
+                    format!("set `theme:` in site.yaml to one of: {}", available.join(", "))
+                })
+                .into());
+        }
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let tdir = dir.join("templates");
+        let mut templates = Vec::new();
+        for entry in walkdir::WalkDir::new(&tdir).sort_by_file_name().into_iter().flatten() {
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&tdir).unwrap_or(entry.path());
+                let name = rel.to_string_lossy().replace('\\', "/");
+                let mut w = Vec::new();
+                let text = read_content(entry.path(), &mut w)?;
+                templates.push((name, text));
+            }
+        }
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| template_error(&e, &tdir))?;
+        let mut strings = BTreeMap::new();
+        for lang in languages {
+            let p = dir.join("i18n").join(format!("{lang}.yaml"));
+            let mut w = Vec::new();
+            let text = read_content(&p, &mut w)?;
+            let map: BTreeMap<String, String> = yaml::parse(&text, &p, 0, &text)?;
+            strings.insert(lang.to_string(), map);
+        }
+        check_same_keys(&strings, &dir)?;
+        let sdir = dir.join("static");
+        let mut assets = Vec::new();
+        for entry in walkdir::WalkDir::new(&sdir).sort_by_file_name().into_iter().flatten() {
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&sdir).unwrap_or(entry.path()).to_path_buf();
+                let bytes = std::fs::read(entry.path()).map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", entry.path().display())))?;
+                assets.push((rel, bytes));
+            }
+        }
+        Ok(Theme {
+            dir,
+            tera,
+            strings,
+            assets,
+        })
+    }
+
+    pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| template_error(&e, &self.dir.join("templates")))
+    }
+}
+
+/// Every language must have every UI string: a missing one would show a
+/// blank or another language's text.
+fn check_same_keys(strings: &BTreeMap<String, BTreeMap<String, String>>, dir: &Path) -> Result<()> {
+    let all: std::collections::BTreeSet<&String> = strings.values().flat_map(|m| m.keys()).collect();
+    let mut errors = Vec::new();
+    for (lang, map) in strings {
+        for key in &all {
+            if !map.contains_key(*key) {
+                errors.push(
+                    Diagnostic::error(format!("UI string `{key}` is missing for language `{lang}`"))
+                        .in_file(dir.join("i18n").join(format!("{lang}.yaml")))
+                        .hint("add it: every language file lists the same keys"),
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Many(errors))
+    }
+}
+
+/// A Tera error as a diagnostic naming the template, line and column.
+fn template_error(e: &tera::Error, tdir: &Path) -> Error {
+    use tera::ErrorKind;
+    let (file, span, message) = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            (Some(r.filename().to_string()), Some(r.span().clone()), r.message().to_string())
+        }
+        _ => (None, None, e.to_string()),
+    };
+    let mut d = Diagnostic::error(format!("template error: {message}"));
+    if let Some(name) = file {
+        let path = tdir.join(&name);
+        d = d.in_file(&path);
+        if let Some(span) = span {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            d = d.at_line_of(&text, span.start_line, span.start_col + 1);
+        }
+    }
+    let full = e.to_string();
+    d.hint(if full.contains("not found") {
+        "check the variable's name against the context gongkai passes (see ARCHITECTURE.md); \
+         use `| default(value=\"\")` for optional values"
+            .to_string()
+    } else {
+        "fix the template syntax at the position shown".to_string()
+    })
+    .into()
+}
