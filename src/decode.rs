@@ -39,9 +39,11 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
         d.in_file(path)
     })?;
     if meta.is_dir() {
-        return Err(Diagnostic::error(format!("{} is a folder, not a file", path.display()))
-            .in_file(path)
-            .into());
+        return Err(
+            Diagnostic::error(format!("{} is a folder, not a file", path.display()))
+                .in_file(path)
+                .into(),
+        );
     }
     if meta.len() > MAX_INPUT_BYTES {
         return Err(Diagnostic::error(format!(
@@ -106,9 +108,7 @@ fn utf8(bytes: &[u8], path: &Path) -> Result<String> {
         Ok(s) => Ok(s.to_owned()),
         Err(_) => {
             let (line, col) = first_bad_utf8(bytes);
-            let gb = !encoding_rs::GB18030
-                .decode_without_bom_handling(bytes)
-                .1;
+            let gb = !encoding_rs::GB18030.decode_without_bom_handling(bytes).1;
             let mut d = Diagnostic::error(format!("{} is not valid UTF-8", path.display()))
                 .in_file(path)
                 .at(line, col);

@@ -104,7 +104,11 @@ impl fmt::Display for Diagnostic {
             let pad = " ".repeat(num.len());
             writeln!(f, "{pad} |")?;
             let shown: String = snippet.chars().take(120).collect();
-            let ellipsis = if snippet.chars().count() > 120 { "…" } else { "" };
+            let ellipsis = if snippet.chars().count() > 120 {
+                "…"
+            } else {
+                ""
+            };
             writeln!(f, "{num} | {shown}{ellipsis}")?;
             if let Some(col) = self.column {
                 if col <= 120 {
@@ -152,8 +156,10 @@ impl Error {
                 action,
                 path,
                 source,
-            } => vec![Diagnostic::error(format!("cannot {action} {}: {source}", path.display()))
-                .in_file(path)],
+            } => vec![
+                Diagnostic::error(format!("cannot {action} {}: {source}", path.display()))
+                    .in_file(path),
+            ],
         }
     }
 }

@@ -10,7 +10,11 @@ use gongkai::diagnostic::Diagnostic;
 use gongkai::{check, content, import, render};
 
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "Publish Chinese government-disclosure documents as bilingual static portals")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "Publish Chinese government-disclosure documents as bilingual static portals"
+)]
 struct Cli {
     /// The site's folder (holds site.yaml, content/ and themes/).
     #[arg(long, global = true, default_value = ".")]
@@ -63,7 +67,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
     let result = match cli.command {
-        Command::Import { input, id, content, force } => {
+        Command::Import {
+            input,
+            id,
+            content,
+            force,
+        } => {
             let opts = import::ImportOptions {
                 input,
                 content_dir: content.unwrap_or_else(|| root.join("content")),
@@ -94,17 +103,29 @@ fn main() -> ExitCode {
                 if report.ok() {
                     eprintln!("check passed ({} warnings)", report.warnings.len());
                 } else {
-                    eprintln!("check failed: {} errors, {} warnings", report.errors.len(), report.warnings.len());
+                    eprintln!(
+                        "check failed: {} errors, {} warnings",
+                        report.errors.len(),
+                        report.warnings.len()
+                    );
                 }
                 report.ok()
             })
         }
-        Command::Build { out, content, no_minify } => {
+        Command::Build {
+            out,
+            content,
+            no_minify,
+        } => {
             let mut opts = render::BuildOptions::new(&root);
             if let Some(c) = content {
                 opts.content_dir = c;
             }
-            opts.out = if out.is_absolute() { out } else { root.join(out) };
+            opts.out = if out.is_absolute() {
+                out
+            } else {
+                root.join(out)
+            };
             opts.minify = !no_minify;
             let started = std::time::Instant::now();
             render::build(&opts).map(|r| {

@@ -70,7 +70,9 @@ pub fn blocks(body: &str, allow_raw_html: bool, decorate: &mut Decorate<'_>) -> 
                 }
                 if let Tag::CodeBlock(k) = tag {
                     let lang = match k {
-                        CodeBlockKind::Fenced(l) => l.split_whitespace().next().unwrap_or("").to_string(),
+                        CodeBlockKind::Fenced(l) => {
+                            l.split_whitespace().next().unwrap_or("").to_string()
+                        }
                         CodeBlockKind::Indented => String::new(),
                     };
                     code = Some((lang, String::new()));
@@ -171,7 +173,10 @@ pub fn is_cjk(c: char) -> bool {
 pub fn escape_text(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     for (i, c) in line.chars().enumerate() {
-        let special_anywhere = matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!');
+        let special_anywhere = matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!'
+        );
         let special_at_start = i == 0 && matches!(c, '#' | '-' | '+' | '=' | '>');
         if special_anywhere || special_at_start {
             out.push('\\');
@@ -199,10 +204,20 @@ fn highlight(lang: &str, src: &str) -> String {
     let syntax = ss
         .find_syntax_by_token(lang)
         .unwrap_or_else(|| ss.find_syntax_plain_text());
-    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+    let mut gen = ClassedHTMLGenerator::new_with_class_style(
+        syntax,
+        ss,
+        ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    );
     for line in LinesWithEndings::from(src) {
-        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
-            return format!("<pre><code>{}</code></pre>", crate::render::escape_html(src));
+        if gen
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return format!(
+                "<pre><code>{}</code></pre>",
+                crate::render::escape_html(src)
+            );
         }
     }
     let class = if lang.is_empty() {
@@ -210,7 +225,10 @@ fn highlight(lang: &str, src: &str) -> String {
     } else {
         format!(" class=\"language-{}\"", crate::render::escape_html(lang))
     };
-    format!("<pre class=\"code\"><code{class}>{}</code></pre>", gen.finalize())
+    format!(
+        "<pre class=\"code\"><code{class}>{}</code></pre>",
+        gen.finalize()
+    )
 }
 
 #[cfg(test)]
@@ -226,7 +244,13 @@ mod tests {
 
     #[test]
     fn escaped_text_round_trips() {
-        for s in ["1. 不是列表", "# 不是标题", "a*b*c_d_ <script>&amp; [x](y) |", "- 项", "3) x"] {
+        for s in [
+            "1. 不是列表",
+            "# 不是标题",
+            "a*b*c_d_ <script>&amp; [x](y) |",
+            "- 项",
+            "3) x",
+        ] {
             let b = plain_blocks(&escape_text(s));
             assert_eq!(b.len(), 1, "{s}");
             assert_eq!(b[0].kind, BlockKind::Paragraph, "{s}");

@@ -61,7 +61,11 @@ fn section_pieces(s: &Section, out: &mut Vec<Piece>) {
     let blocks = plain_blocks(&s.body);
     let column_line = yaml::line_of_key(&file_text, "columns").unwrap_or(1);
     let columns_at = |n: usize, out: &mut Vec<Piece>| {
-        for c in f.columns.iter().filter(|c| c.after.unwrap_or(blocks.len()) == n) {
+        for c in f
+            .columns
+            .iter()
+            .filter(|c| c.after.unwrap_or(blocks.len()) == n)
+        {
             let mut text = format!("专栏{}{}", c.number, c.title);
             for item in &c.items {
                 text.push_str(&item.source_text());
@@ -139,7 +143,13 @@ pub fn check(doc: &Document) -> Fidelity {
     let pieces = content_pieces(doc);
     let mut actual: Vec<(char, usize)> = Vec::new();
     for (p, piece) in pieces.iter().enumerate() {
-        actual.extend(piece.text.chars().filter(|&c| !is_ignored(c)).map(|c| (c, p)));
+        actual.extend(
+            piece
+                .text
+                .chars()
+                .filter(|&c| !is_ignored(c))
+                .map(|c| (c, p)),
+        );
     }
     result.chars = expected.len();
     let first_diff = expected
@@ -150,14 +160,28 @@ pub fn check(doc: &Document) -> Fidelity {
     if let Some(at) = first_diff {
         let context = |chars: &mut dyn Iterator<Item = char>| -> String { chars.collect() };
         let from = at.saturating_sub(12);
-        let src_ctx = context(&mut expected[from..(at + 12).min(expected.len())].iter().map(|x| x.0));
-        let cnt_ctx = context(&mut actual[from..(at + 12).min(actual.len())].iter().map(|x| x.0));
-        let (line, col) = expected.get(at).or(expected.last()).map_or((1, 1), |e| (e.1, e.2));
+        let src_ctx = context(
+            &mut expected[from..(at + 12).min(expected.len())]
+                .iter()
+                .map(|x| x.0),
+        );
+        let cnt_ctx = context(
+            &mut actual[from..(at + 12).min(actual.len())]
+                .iter()
+                .map(|x| x.0),
+        );
+        let (line, col) = expected
+            .get(at)
+            .or(expected.last())
+            .map_or((1, 1), |e| (e.1, e.2));
         let content_at = actual
             .get(at)
             .or(actual.last())
             .map(|a| &pieces[a.1])
-            .map_or_else(|| "(no content)".to_string(), |p| format!("{}:{}", p.file.display(), p.line));
+            .map_or_else(
+                || "(no content)".to_string(),
+                |p| format!("{}:{}", p.file.display(), p.line),
+            );
         let what = match (expected.get(at), actual.get(at)) {
             (Some(e), Some(a)) => format!("source has `{}`, content has `{}`", e.0, a.0),
             (Some(_), None) => "the content ends before the source does".to_string(),
@@ -177,7 +201,12 @@ pub fn check(doc: &Document) -> Fidelity {
     result
 }
 
-fn metadata_matches(doc: &Document, table: &crate::content::Metadata, source: &Path, errors: &mut Vec<Diagnostic>) {
+fn metadata_matches(
+    doc: &Document,
+    table: &crate::content::Metadata,
+    source: &Path,
+    errors: &mut Vec<Diagnostic>,
+) {
     let m = &doc.meta;
     let pairs = [
         ("索引号", &table.index_no, &m.index_no),

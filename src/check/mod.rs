@@ -39,7 +39,7 @@ fn check_document(doc: &Document, report: &mut Report) {
     let mut ignored = Vec::new();
     if let Ok(text) = read_content(&meta_path, &mut ignored) {
         let mut warnings = Vec::new();
-        let errors = validate_metadata(&doc.meta, &meta_path, &text, &mut warnings);
+        let errors = validate_metadata(&doc.meta, &meta_path, &text, true, &mut warnings);
         report.errors.extend(errors);
         report.warnings.extend(warnings);
     }
@@ -68,7 +68,9 @@ fn check_columns(doc: &Document, report: &mut Report) {
             }
             seen.push((c.number, &s.file));
             if c.items.is_empty() {
-                report.warnings.push(Diagnostic::warning(format!("专栏{} has no items", c.number)).in_file(&s.file));
+                report.warnings.push(
+                    Diagnostic::warning(format!("专栏{} has no items", c.number)).in_file(&s.file),
+                );
             }
         }
     }
@@ -79,10 +81,16 @@ fn check_columns(doc: &Document, report: &mut Report) {
         .collect();
     if !missing.is_empty() {
         report.errors.push(
-            Diagnostic::error(format!("{}: boxes missing from the numbering: {}", doc.id, missing.join(", ")))
-                .in_file(&doc.dir),
+            Diagnostic::error(format!(
+                "{}: boxes missing from the numbering: {}",
+                doc.id,
+                missing.join(", ")
+            ))
+            .in_file(&doc.dir),
         );
     } else if max > 0 {
-        report.summary.push(format!("{}: 专栏1–{max} each present once", doc.id));
+        report
+            .summary
+            .push(format!("{}: 专栏1–{max} each present once", doc.id));
     }
 }

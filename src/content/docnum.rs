@@ -156,8 +156,11 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        ((1..=days).contains(&day) && (1000..=9999).contains(&year))
-            .then_some(Date { year, month, day })
+        ((1..=days).contains(&day) && (1000..=9999).contains(&year)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 
     /// Reads `2023-01-10`, `2023年01月10日`, `2023年1月10日`, `2023/1/10`,
@@ -194,15 +197,27 @@ mod tests {
     fn standard_number() {
         let n = parse("集政办发〔2023〕1号").unwrap();
         assert_eq!(n.issuer, "集政办发");
-        assert_eq!((n.year, n.serial, n.form), (Some(2023), 1, NumberForm::Standard));
+        assert_eq!(
+            (n.year, n.serial, n.form),
+            (Some(2023), 1, NumberForm::Standard)
+        );
     }
 
     #[test]
     fn nonstandard_and_decree() {
-        assert_eq!(parse("吉教办[2020]168号").unwrap().form, NumberForm::NonStandard);
-        assert_eq!(parse("吉教办(2020)168号").unwrap().form, NumberForm::NonStandard);
+        assert_eq!(
+            parse("吉教办[2020]168号").unwrap().form,
+            NumberForm::NonStandard
+        );
+        assert_eq!(
+            parse("吉教办(2020)168号").unwrap().form,
+            NumberForm::NonStandard
+        );
         let d = parse("国令第707号").unwrap();
-        assert_eq!((d.issuer.as_str(), d.serial, d.form), ("国令", 707, NumberForm::Decree));
+        assert_eq!(
+            (d.issuer.as_str(), d.serial, d.form),
+            ("国令", 707, NumberForm::Decree)
+        );
         assert!(parse("").is_none());
         assert!(parse("集政办发2023年1号").is_none());
     }

@@ -93,8 +93,15 @@ pub struct Metadata {
 }
 
 impl Metadata {
-    pub const KEYS: [&'static str; 7] =
-        ["索引号", "分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期"];
+    pub const KEYS: [&'static str; 7] = [
+        "索引号",
+        "分类",
+        "发文机关",
+        "成文日期",
+        "标题",
+        "发文字号",
+        "发布日期",
+    ];
 }
 
 /// English values of the metadata, in `en/document.yaml`.
@@ -269,7 +276,12 @@ impl Section {
             Kind::Chapter | Kind::Section => 2,
             Kind::Page => 3,
         };
-        (rank, self.front.chapter, self.front.section, self.id.clone())
+        (
+            rank,
+            self.front.chapter,
+            self.front.section,
+            self.id.clone(),
+        )
     }
 }
 
@@ -371,7 +383,11 @@ fn check_no_escaping_links(content_dir: &Path, errors: &mut Vec<Diagnostic>) {
     let Ok(root) = content_dir.canonicalize() else {
         return;
     };
-    for entry in walkdir::WalkDir::new(content_dir).follow_links(false).into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+    {
         if entry.path_is_symlink() {
             let target = entry.path().canonicalize();
             if !target.as_ref().is_ok_and(|t| t.starts_with(&root)) {
@@ -399,7 +415,9 @@ fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Document>
             .into());
     }
     let meta: Metadata = yaml::parse(&text, &meta_path, 0, &text)?;
-    let mut errors = validate_metadata(&meta, &meta_path, &text, warnings);
+    // Unknown (empty) values are allowed here and shown as unknown; `check`
+    // insists on them.
+    let mut errors = validate_metadata(&meta, &meta_path, &text, false, warnings);
     let zh = load_text(dir, warnings).unwrap_or_else(|e| {
         errors.extend(e.diagnostics());
         Text::default()
@@ -419,7 +437,9 @@ fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Document>
         } else {
             None
         };
-        let en = load_text(&en_dir, warnings).map_err(|e| errors.extend(e.diagnostics())).ok();
+        let en = load_text(&en_dir, warnings)
+            .map_err(|e| errors.extend(e.diagnostics()))
+            .ok();
         (meta_en, en)
     } else {
         (None, None)
@@ -437,28 +457,51 @@ fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Document>
     })
 }
 
-/// Required fields present, dates valid, 文号 in a recognised form.
+/// Dates valid, 文号 in a recognised form, and (when `require_all`) every
+/// required field filled in; otherwise an empty field is a warning.
 pub fn validate_metadata(
     meta: &Metadata,
     path: &Path,
     text: &str,
+    require_all: bool,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
+    let mut empty = Vec::new();
+    let mut missing = |d: Diagnostic| empty.push(d);
     let at = |key: &str, d: Diagnostic| match yaml::line_of_key(text, key) {
         Some(line) => d.in_file(path).at_line_of(text, line, 1),
         None => d.in_file(path),
     };
-    for (key, value) in [("标题", &meta.title), ("发文机关", &meta.issuer), ("索引号", &meta.index_no)] {
+    for (key, value) in [
+        ("标题", &meta.title),
+        ("发文机关", &meta.issuer),
+        ("索引号", &meta.index_no),
+    ] {
         if value.trim().is_empty() {
-            errors.push(at(
+            missing(at(
                 key,
                 Diagnostic::error(format!("required metadata `{key}` is empty"))
                     .hint(format!("copy the {key} from the disclosure page's table")),
             ));
         }
     }
+    if meta.number.trim().is_empty() {
+        missing(at(
+            "发文字号",
+            Diagnostic::error("required metadata `发文字号` is empty")
+                .hint("copy the 文号 as printed, e.g. 集政办发〔2023〕1号"),
+        ));
+    }
     for (key, value) in [("成文日期", &meta.signed), ("发布日期", &meta.published)] {
+        if value.trim().is_empty() {
+            missing(at(
+                key,
+                Diagnostic::error(format!("required metadata `{key}` is empty"))
+                    .hint("write the date as YYYY-MM-DD"),
+            ));
+            continue;
+        }
         match docnum::Date::parse(value) {
             Some(d) if d.iso() == *value => {}
             Some(d) => errors.push(at(
@@ -474,13 +517,7 @@ pub fn validate_metadata(
             )),
         }
     }
-    if meta.number.trim().is_empty() {
-        errors.push(at(
-            "发文字号",
-            Diagnostic::error("required metadata `发文字号` is empty")
-                .hint("copy the 文号 as printed, e.g. 集政办发〔2023〕1号"),
-        ));
-    } else {
+    if !meta.number.trim().is_empty() {
         match docnum::parse(&meta.number) {
             Some(n) if n.form == docnum::NumberForm::NonStandard => warnings.push(at(
                 "发文字号",
@@ -493,13 +530,24 @@ pub fn validate_metadata(
             Some(_) => {}
             None => warnings.push(at(
                 "发文字号",
-                Diagnostic::warning(format!("`发文字号` {} is not a recognised form", meta.number))
-                    .hint("expected 机关代字〔YYYY〕N号 or 国令第N号; kept as written"),
+                Diagnostic::warning(format!(
+                    "`发文字号` {} is not a recognised form",
+                    meta.number
+                ))
+                .hint("expected 机关代字〔YYYY〕N号 or 国令第N号; kept as written"),
             )),
         }
     }
     if meta.categories.is_empty() {
         warnings.push(at("分类", Diagnostic::warning("`分类` lists no category")));
+    }
+    if require_all {
+        errors.extend(empty);
+    } else {
+        warnings.extend(empty.into_iter().map(|d| Diagnostic {
+            severity: crate::diagnostic::Severity::Warning,
+            ..d
+        }));
     }
     errors
 }
@@ -580,11 +628,13 @@ pub fn load_section(file: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Secti
     let id = front.id.clone().unwrap_or_else(|| stem.to_string());
     if let Err(why) = check_slug(&id) {
         let line = yaml::line_of_key(&text, "id").unwrap_or(1);
-        return Err(Diagnostic::error(format!("id `{id}` cannot be used: {why}"))
-            .in_file(file)
-            .at_line_of(&text, line, 1)
-            .hint("ids become folder names: use lowercase ASCII letters, digits and `-`")
-            .into());
+        return Err(
+            Diagnostic::error(format!("id `{id}` cannot be used: {why}"))
+                .in_file(file)
+                .at_line_of(&text, line, 1)
+                .hint("ids become folder names: use lowercase ASCII letters, digits and `-`")
+                .into(),
+        );
     }
     let kind = front.kind.ok_or_else(|| {
         Diagnostic::error("front matter has no `kind`")

@@ -71,12 +71,13 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 /// 1-based line where `key:` starts a line (any indentation).
 pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let t = l.trim_start().trim_start_matches("- ");
-        t.strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
 }
 
 /// The candidate closest to `word` by edit distance, if it is close.
@@ -143,13 +144,17 @@ mod tests {
 
     #[test]
     fn suggests_closest_key() {
-        assert_eq!(closest("发文机构", &["发文机关", "发文字号", "标题"]), Some("发文机关"));
+        assert_eq!(
+            closest("发文机构", &["发文机关", "发文字号", "标题"]),
+            Some("发文机关")
+        );
         assert_eq!(closest("zzzz", &["标题"]), None);
     }
 
     #[test]
     fn front_matter_split() {
-        let (y, b, line) = split_front_matter("---\na: 1\nb: 2\n---\nbody\n", Path::new("x")).unwrap();
+        let (y, b, line) =
+            split_front_matter("---\na: 1\nb: 2\n---\nbody\n", Path::new("x")).unwrap();
         assert_eq!((y, b, line), ("a: 1\nb: 2\n", "body\n", 5));
         assert!(split_front_matter("a: 1\n", Path::new("x")).is_err());
         assert!(split_front_matter("---\na: 1\n", Path::new("x")).is_err());

@@ -109,10 +109,13 @@ pub fn parse(lines: &[&str], file: &Path, warnings: &mut Vec<Diagnostic>) -> Res
         for (label, value) in pairs {
             let Some(key) = canonical_key(&label) else {
                 warnings.push(
-                    Diagnostic::warning(format!("unrecognised metadata label `{}`; not imported", label.trim()))
-                        .in_file(file)
-                        .at_line_of(&text, i + 1, 1)
-                        .hint("add it to document.yaml by hand if it matters"),
+                    Diagnostic::warning(format!(
+                        "unrecognised metadata label `{}`; not imported",
+                        label.trim()
+                    ))
+                    .in_file(file)
+                    .at_line_of(&text, i + 1, 1)
+                    .hint("add it to document.yaml by hand if it matters"),
                 );
                 continue;
             };

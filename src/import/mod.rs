@@ -35,8 +35,9 @@ pub struct Imported {
 /// Parses raw bytes into the files of a document folder (nothing written).
 pub fn import_bytes(bytes: &[u8], input: &Path, id: &str) -> Result<Imported> {
     check_slug(id).map_err(|why| {
-        Diagnostic::error(format!("document id `{id}` cannot be used: {why}"))
-            .hint("pass --id with lowercase ASCII letters, digits and `-`, e.g. --id jian-education-plan")
+        Diagnostic::error(format!("document id `{id}` cannot be used: {why}")).hint(
+            "pass --id with lowercase ASCII letters, digits and `-`, e.g. --id jian-education-plan",
+        )
     })?;
     let (text, encoding) = decode_import(bytes, input)?;
     if text.trim().is_empty() {
@@ -48,8 +49,10 @@ pub fn import_bytes(bytes: &[u8], input: &Path, id: &str) -> Result<Imported> {
     let mut warnings = Vec::new();
     if encoding == Encoding::Gb18030 {
         warnings.push(
-            Diagnostic::warning("input is GB18030/GBK; decoded to UTF-8 (source.txt keeps the original bytes)")
-                .in_file(input),
+            Diagnostic::warning(
+                "input is GB18030/GBK; decoded to UTF-8 (source.txt keeps the original bytes)",
+            )
+            .in_file(input),
         );
     }
     let raw_lines: Vec<&str> = text.split('\n').collect();
@@ -65,14 +68,19 @@ pub fn import_bytes(bytes: &[u8], input: &Path, id: &str) -> Result<Imported> {
         .iter()
         .enumerate()
         .skip(head.body_start)
-        .map(|(i, t)| Line { no: i + 1, text: t.trim() })
+        .map(|(i, t)| Line {
+            no: i + 1,
+            text: t.trim(),
+        })
         .filter(|l| !l.text.is_empty())
         .collect();
     if lines.is_empty() {
-        return Err(Diagnostic::error("the input has metadata but no text after it")
-            .in_file(input)
-            .hint("copy the document's full text, not only the table")
-            .into());
+        return Err(
+            Diagnostic::error("the input has metadata but no text after it")
+                .in_file(input)
+                .hint("copy the document's full text, not only the table")
+                .into(),
+        );
     }
     let mut meta = head.meta;
     let (notice, rest) = match structure::parse_notice(&lines, &meta.title) {
@@ -205,7 +213,9 @@ pub fn import(opts: &ImportOptions) -> Result<Imported> {
         // Sections from an earlier import that this one no longer has.
         for entry in std::fs::read_dir(&dir).with_path("list", &dir)?.flatten() {
             let p = entry.path();
-            if p.extension().is_some_and(|e| e == "md") && !imported.files.iter().any(|f| dir.join(&f.path) == p) {
+            if p.extension().is_some_and(|e| e == "md")
+                && !imported.files.iter().any(|f| dir.join(&f.path) == p)
+            {
                 std::fs::remove_file(&p).with_path("remove", &p)?;
             }
         }
@@ -219,10 +229,19 @@ pub fn import(opts: &ImportOptions) -> Result<Imported> {
 
 /// An id from the input's file name, made safe.
 fn default_id(input: &Path) -> String {
-    let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("document");
+    let stem = input
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("document");
     let mut id: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     id = id.trim_matches('-').to_string();
     if id.is_empty() || check_slug(&id).is_err() {

@@ -70,7 +70,12 @@ pub struct MainText {
 }
 
 pub fn cn_number(s: &str) -> Option<u32> {
-    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32);
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+    };
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         [] => None,
@@ -127,7 +132,11 @@ fn heading(line: &str) -> Option<(Style, u32, String)> {
             return Some((Style::Dun, n, chars[..=end].iter().collect()));
         }
         if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) && end + 1 < chars.len() {
-            return Some((Style::Arabic, num.parse().ok()?, chars[..=end].iter().collect()));
+            return Some((
+                Style::Arabic,
+                num.parse().ok()?,
+                chars[..=end].iter().collect(),
+            ));
         }
     }
     if matches!(chars.first(), Some('(') | Some('（')) {
@@ -144,7 +153,11 @@ fn heading(line: &str) -> Option<(Style, u32, String)> {
         && chars.get(digits + 1).is_some_and(|c| !c.is_ascii_digit())
     {
         let num: String = chars[..digits].iter().collect();
-        return Some((Style::Arabic, num.parse().ok()?, chars[..=digits].iter().collect()));
+        return Some((
+            Style::Arabic,
+            num.parse().ok()?,
+            chars[..=digits].iter().collect(),
+        ));
     }
     None
 }
@@ -161,7 +174,13 @@ fn column_heading(line: &str) -> Option<(u32, String, Option<String>)> {
     }
     let number: u32 = digits
         .chars()
-        .map(|c| if c.is_ascii_digit() { c } else { char::from_u32(c as u32 - 0xFEE0).unwrap_or('0') })
+        .map(|c| {
+            if c.is_ascii_digit() {
+                c
+            } else {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or('0')
+            }
+        })
         .collect::<String>()
         .parse()
         .ok()?;
@@ -188,7 +207,9 @@ pub fn column_items(line: &str) -> Vec<ColumnItem> {
         .filter(|s| !s.is_empty() && *s != "|")
         .map(|item| match item.split_once('。') {
             Some((name, text))
-                if name.chars().count() <= 40 && !name.contains([',', '，', ';', '；']) && !text.is_empty() =>
+                if name.chars().count() <= 40
+                    && !name.contains([',', '，', ';', '；'])
+                    && !text.is_empty() =>
             {
                 ColumnItem {
                     name: name.to_string(),
@@ -213,7 +234,8 @@ fn is_date_line(s: &str) -> bool {
         && s.contains('年')
         && s.contains('月')
         && s.chars().count() <= 12
-        && s.chars().all(|c| "〇零一二三四五六七八九十年月日".contains(c))
+        && s.chars()
+            .all(|c| "〇零一二三四五六七八九十年月日".contains(c))
 }
 
 fn is_parenthesized(s: &str) -> bool {
@@ -232,13 +254,18 @@ pub fn parse_notice(lines: &[Line], meta_title: &str) -> Option<(Notice, usize)>
     let first = lines.first()?;
     let second = lines.get(1);
     let has_number = second.is_some_and(|l| docnum::parse(l.text).is_some());
-    if !is_title_like(first.text) || !(has_number || (!meta_title.is_empty() && first.text == meta_title)) {
+    if !is_title_like(first.text)
+        || !(has_number || (!meta_title.is_empty() && first.text == meta_title))
+    {
         return None;
     }
     // A notice ends with 署名 + date; without them it is not a notice.
     let sig = (1..lines.len().saturating_sub(1)).find(|&j| {
         let s = lines[j].text;
-        s.chars().count() <= 30 && !s.ends_with('。') && !s.ends_with('：') && is_date_line(lines[j + 1].text)
+        s.chars().count() <= 30
+            && !s.ends_with('。')
+            && !s.ends_with('：')
+            && is_date_line(lines[j + 1].text)
     })?;
     let mut notice = Notice {
         title: first.text.to_string(),
@@ -249,7 +276,10 @@ pub fn parse_notice(lines: &[Line], meta_title: &str) -> Option<(Notice, usize)>
         notice.doc_number = Some(lines[1].text.to_string());
         i = 2;
     }
-    if i < sig && (lines[i].text.ends_with('：') || lines[i].text.ends_with(':')) && lines[i].text.chars().count() <= 120 {
+    if i < sig
+        && (lines[i].text.ends_with('：') || lines[i].text.ends_with(':'))
+        && lines[i].text.chars().count() <= 120
+    {
         notice.addressees = Some(lines[i].text.to_string());
         i += 1;
     }
@@ -257,7 +287,10 @@ pub fn parse_notice(lines: &[Line], meta_title: &str) -> Option<(Notice, usize)>
     notice.signature = Some(lines[sig].text.to_string());
     notice.date = Some(lines[sig + 1].text.to_string());
     let mut end = sig + 2;
-    if lines.get(end).is_some_and(|l| is_parenthesized(l.text) && l.text.chars().count() <= 30) {
+    if lines
+        .get(end)
+        .is_some_and(|l| is_parenthesized(l.text) && l.text.chars().count() <= 30)
+    {
         notice.note = Some(lines[end].text.to_string());
         end += 1;
     }
@@ -268,12 +301,20 @@ pub fn parse_notice(lines: &[Line], meta_title: &str) -> Option<(Notice, usize)>
 /// numbered structure. Gaps in the numbering become warnings; where the
 /// 专栏 boxes show where a missing section heading stood, the section is
 /// split there with an inferred number.
-pub fn parse_main(lines: &[Line], file: &Path, source: &str, warnings: &mut Vec<Diagnostic>) -> MainText {
+pub fn parse_main(
+    lines: &[Line],
+    file: &Path,
+    source: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> MainText {
     let mut main = MainText::default();
     let mut i = 0;
     if let Some(l) = lines.first() {
         let t = l.text.trim();
-        if t == "附件" || ((t.starts_with("附件：") || t.starts_with("附件:") || t.starts_with("附件")) && t.chars().count() <= 6) {
+        if t == "附件"
+            || ((t.starts_with("附件：") || t.starts_with("附件:") || t.starts_with("附件"))
+                && t.chars().count() <= 6)
+        {
             main.label = Some(t.to_string());
             i = 1;
         }
@@ -285,12 +326,19 @@ pub fn parse_main(lines: &[Line], file: &Path, source: &str, warnings: &mut Vec<
         }
     }
     // Which styles are chapters and sections: the two highest present.
-    let mut styles: Vec<Style> = lines[i..].iter().filter_map(|l| heading(l.text).map(|h| h.0)).collect();
+    let mut styles: Vec<Style> = lines[i..]
+        .iter()
+        .filter_map(|l| heading(l.text).map(|h| h.0))
+        .collect();
     styles.sort();
     styles.dedup();
     let chapter_style = styles.first().copied();
     let section_style = styles.get(1).copied();
-    let at = |no: usize| Diagnostic::warning("").in_file(file).at_line_of(source, no, 1);
+    let at = |no: usize| {
+        Diagnostic::warning("")
+            .in_file(file)
+            .at_line_of(source, no, 1)
+    };
 
     let mut units: Vec<Unit> = Vec::new();
     let mut paren = ('(', ')');
@@ -320,7 +368,10 @@ pub fn parse_main(lines: &[Line], file: &Path, source: &str, warnings: &mut Vec<
                 warnings.push(d);
             }
             if units.is_empty() {
-                units.push(Unit { line: l.no, ..Unit::default() });
+                units.push(Unit {
+                    line: l.no,
+                    ..Unit::default()
+                });
             }
             let u = units.last_mut().expect("a unit exists");
             column.after = Some(u.blocks.len());
@@ -330,10 +381,15 @@ pub fn parse_main(lines: &[Line], file: &Path, source: &str, warnings: &mut Vec<
         }
         match heading(text) {
             Some((style, n, number)) if Some(style) == chapter_style => {
-                let prev = units.iter().rev().find(|u| u.section == 0).map_or(0, |u| u.chapter);
+                let prev = units
+                    .iter()
+                    .rev()
+                    .find(|u| u.section == 0)
+                    .map_or(0, |u| u.chapter);
                 if n != prev + 1 {
                     let mut d = at(l.no);
-                    d.message = format!("chapter numbering jumps from {} to {} at `{text}`", prev, n);
+                    d.message =
+                        format!("chapter numbering jumps from {} to {} at `{text}`", prev, n);
                     warnings.push(d);
                 }
                 units.push(Unit {
@@ -347,7 +403,11 @@ pub fn parse_main(lines: &[Line], file: &Path, source: &str, warnings: &mut Vec<
             Some((style, n, number)) if Some(style) == section_style => {
                 if style == Style::Paren {
                     let first = number.chars().next().unwrap_or('(');
-                    paren = if first == '（' { ('（', '）') } else { ('(', ')') };
+                    paren = if first == '（' {
+                        ('（', '）')
+                    } else {
+                        ('(', ')')
+                    };
                 }
                 let chapter = units.last().map_or(0, |u| u.chapter);
                 let prev = units.last().map_or(0, |u| u.section);
@@ -355,14 +415,18 @@ pub fn parse_main(lines: &[Line], file: &Path, source: &str, warnings: &mut Vec<
                 if n == 1 && prev > 1 {
                     // Numbering restarts without a chapter heading: one is missing.
                     chapter_no = chapter + 1;
-                    let cnum = format_number(chapter_style.unwrap_or(Style::Dun), chapter_no, paren);
+                    let cnum =
+                        format_number(chapter_style.unwrap_or(Style::Dun), chapter_no, paren);
                     let mut d = at(l.no);
                     d.message = format!(
                         "no heading for chapter {cnum} before line {}: section numbering restarts at `{number}` after {}",
                         l.no,
                         format_number(style, prev, paren)
                     );
-                    d.hint = Some("the chapter gets its inferred number; add its title in editorial.yaml".into());
+                    d.hint = Some(
+                        "the chapter gets its inferred number; add its title in editorial.yaml"
+                            .into(),
+                    );
                     warnings.push(d);
                     units.push(Unit {
                         chapter: chapter_no,
@@ -404,7 +468,11 @@ pub fn parse_main(lines: &[Line], file: &Path, source: &str, warnings: &mut Vec<
             Some(_) if !units.is_empty() => {
                 // A lower-level heading inside a section.
                 let level = if section_style.is_some() { "###" } else { "##" };
-                units.last_mut().expect("non-empty").blocks.push(format!("{level} {}", escape_text(text)));
+                units
+                    .last_mut()
+                    .expect("non-empty")
+                    .blocks
+                    .push(format!("{level} {}", escape_text(text)));
             }
             _ => {
                 let u = match units.last_mut() {
@@ -448,7 +516,10 @@ fn split_at_boxes(
     source: &str,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Unit> {
-    let rule_holds = !gaps.is_empty() && gaps.iter().all(|&(u, missing)| units[u].splits.len() == missing as usize);
+    let rule_holds = !gaps.is_empty()
+        && gaps
+            .iter()
+            .all(|&(u, missing)| units[u].splits.len() == missing as usize);
     if !rule_holds {
         return units;
     }
@@ -456,7 +527,10 @@ fn split_at_boxes(
     let mut out = Vec::new();
     let mut inferred = Vec::new();
     for (idx, unit) in units.iter().enumerate() {
-        let last_of_chapter = unit.section > 0 && units.get(idx + 1).is_none_or(|n| n.chapter != unit.chapter || n.section == 0);
+        let last_of_chapter = unit.section > 0
+            && units
+                .get(idx + 1)
+                .is_none_or(|n| n.chapter != unit.chapter || n.section == 0);
         let in_gap = gaps.iter().any(|&(u, _)| u == idx);
         if unit.splits.is_empty() || !(in_gap || last_of_chapter) {
             out.push(unit.clone());
@@ -486,7 +560,11 @@ fn split_at_boxes(
                 chapter: unit.chapter,
                 section,
                 heading: if k == 0 { unit.heading.clone() } else { None },
-                number: if k == 0 { unit.number.clone() } else { format_number(style, section, paren) },
+                number: if k == 0 {
+                    unit.number.clone()
+                } else {
+                    format_number(style, section, paren)
+                },
                 blocks: unit.blocks[from..to].to_vec(),
                 columns,
                 line,
@@ -500,7 +578,10 @@ fn split_at_boxes(
         }
     }
     if !inferred.is_empty() {
-        let list: Vec<String> = inferred.iter().map(|(n, l)| format!("{n} at line {l}")).collect();
+        let list: Vec<String> = inferred
+            .iter()
+            .map(|(n, l)| format!("{n} at line {l}"))
+            .collect();
         warnings.push(
             Diagnostic::warning(format!(
                 "inferred {} missing section heading(s) where a 专栏 box is followed by more text: {}",
@@ -536,7 +617,10 @@ mod tests {
     use super::*;
 
     fn lines(text: &str) -> Vec<Line<'_>> {
-        text.lines().enumerate().map(|(i, t)| Line { no: i + 1, text: t }).collect()
+        text.lines()
+            .enumerate()
+            .map(|(i, t)| Line { no: i + 1, text: t })
+            .collect()
     }
 
     #[test]
@@ -548,11 +632,26 @@ mod tests {
 
     #[test]
     fn heading_forms() {
-        assert_eq!(heading("一、规划背景").map(|h| (h.0, h.1)), Some((Style::Dun, 1)));
-        assert_eq!(heading("(十二)发展基础。").map(|h| (h.0, h.1)), Some((Style::Paren, 12)));
-        assert_eq!(heading("（三）发展目标").map(|h| (h.0, h.1)), Some((Style::Paren, 3)));
-        assert_eq!(heading("第十章 附则").map(|h| (h.0, h.1)), Some((Style::Zhang, 10)));
-        assert_eq!(heading("2. 加强管理").map(|h| (h.0, h.1)), Some((Style::Arabic, 2)));
+        assert_eq!(
+            heading("一、规划背景").map(|h| (h.0, h.1)),
+            Some((Style::Dun, 1))
+        );
+        assert_eq!(
+            heading("(十二)发展基础。").map(|h| (h.0, h.1)),
+            Some((Style::Paren, 12))
+        );
+        assert_eq!(
+            heading("（三）发展目标").map(|h| (h.0, h.1)),
+            Some((Style::Paren, 3))
+        );
+        assert_eq!(
+            heading("第十章 附则").map(|h| (h.0, h.1)),
+            Some((Style::Zhang, 10))
+        );
+        assert_eq!(
+            heading("2. 加强管理").map(|h| (h.0, h.1)),
+            Some((Style::Arabic, 2))
+        );
         assert_eq!(heading("(一)发展基础。这是正文。还有更多。"), None);
         assert_eq!(heading("2.04亿元用于建设"), None);
     }
@@ -561,14 +660,18 @@ mod tests {
     fn box_forms() {
         let (n, t, inline) = column_heading("专栏1 立德树人工程 |").unwrap();
         assert_eq!((n, t.as_str(), inline), (1, "立德树人工程", None));
-        let (n, t, inline) = column_heading("专栏7 民族教育发展推进工程 持续推进改革,实施“小班化”教学。").unwrap();
+        let (n, t, inline) =
+            column_heading("专栏7 民族教育发展推进工程 持续推进改革,实施“小班化”教学。").unwrap();
         assert_eq!((n, t.as_str()), (7, "民族教育发展推进工程"));
         let items = column_items(&inline.unwrap());
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].name, "");
         let items = column_items("甲项目。做甲。 乙计划。做乙,再做丙。 |");
         assert_eq!(items.len(), 2);
-        assert_eq!((items[1].name.as_str(), items[1].text.as_str()), ("乙计划", "做乙,再做丙。"));
+        assert_eq!(
+            (items[1].name.as_str(), items[1].text.as_str()),
+            ("乙计划", "做乙,再做丙。")
+        );
     }
 
     #[test]
@@ -587,8 +690,18 @@ mod tests {
         let src = "规划\n一、甲\n(一)子一。\n段一。\n(二)子二。\n段二。\n专栏1 框 |\n项。文。 |\n段三。\n专栏2 框 |\n项。文。 |\n(四)子四。\n段五。\n专栏3 框 |\n项。文。 |\n段六。\n(一)新章。\n段七。";
         let mut w = Vec::new();
         let main = parse_main(&lines(src), Path::new("x"), src, &mut w);
-        let shape: Vec<(u32, u32, Option<&str>, &str)> =
-            main.units.iter().map(|u| (u.chapter, u.section, u.heading.as_deref(), u.number.as_str())).collect();
+        let shape: Vec<(u32, u32, Option<&str>, &str)> = main
+            .units
+            .iter()
+            .map(|u| {
+                (
+                    u.chapter,
+                    u.section,
+                    u.heading.as_deref(),
+                    u.number.as_str(),
+                )
+            })
+            .collect();
         assert_eq!(
             shape,
             vec![
@@ -607,6 +720,8 @@ mod tests {
         assert_eq!(main.units[2].columns[0].number, 1);
         assert_eq!(main.units[3].columns[0].number, 2);
         assert!(w.iter().any(|d| d.message.contains("numbering gap")));
-        assert!(w.iter().any(|d| d.message.contains("no heading for chapter 二、")));
+        assert!(w
+            .iter()
+            .any(|d| d.message.contains("no heading for chapter 二、")));
     }
 }

@@ -76,8 +76,16 @@ pub struct Lang {
     pub prefix: &'static str,
 }
 
-pub const ZH: Lang = Lang { code: "zh", tag: "zh-Hans", prefix: "" };
-pub const EN: Lang = Lang { code: "en", tag: "en", prefix: "en/" };
+pub const ZH: Lang = Lang {
+    code: "zh",
+    tag: "zh-Hans",
+    prefix: "",
+};
+pub const EN: Lang = Lang {
+    code: "en",
+    tag: "en",
+    prefix: "en/",
+};
 
 impl Lang {
     pub fn other(self) -> Lang {
@@ -194,7 +202,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(String, Vec<u8>)>> {
     let mut jobs = Vec::new();
     for lang in [ZH, EN] {
-        let docs: Vec<DocView> = site.documents.iter().map(|d| doc_view(site, d, lang, theme)).collect();
+        let docs: Vec<DocView> = site
+            .documents
+            .iter()
+            .map(|d| doc_view(site, d, lang, theme))
+            .collect();
         let mut ctx = base_context(site, theme, lang, &format!("{}index.html", lang.prefix));
         ctx.insert("documents", &docs);
         ctx.insert("title", &page_title(&[], site, lang));
@@ -212,7 +224,11 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
         .into_par_iter()
         .map(|job| {
             let html = theme.render(job.template, &job.ctx)?;
-            let bytes = if minify { minify_html(&html) } else { html.into_bytes() };
+            let bytes = if minify {
+                minify_html(&html)
+            } else {
+                html.into_bytes()
+            };
             Ok((job.path, bytes))
         })
         .collect();
@@ -229,7 +245,10 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
         return Err(crate::diagnostic::Error::Many(errors));
     }
     for (rel, bytes) in &theme.assets {
-        files.push((format!("static/{}", rel.to_string_lossy().replace('\\', "/")), bytes.clone()));
+        files.push((
+            format!("static/{}", rel.to_string_lossy().replace('\\', "/")),
+            bytes.clone(),
+        ));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
@@ -301,7 +320,12 @@ fn text_of(doc: &Document, lang: Lang) -> Option<&Text> {
 
 /// The section in `lang`, falling back to the Chinese one (marked untranslated).
 fn section_in<'a>(doc: &'a Document, id: &str, lang: Lang) -> (&'a Section, bool) {
-    let zh = doc.zh.sections.iter().find(|s| s.id == id).expect("id from the Chinese sections");
+    let zh = doc
+        .zh
+        .sections
+        .iter()
+        .find(|s| s.id == id)
+        .expect("id from the Chinese sections");
     match text_of(doc, lang).and_then(|t| t.sections.iter().find(|s| s.id == id)) {
         Some(s) => (s, true),
         None => (zh, lang == ZH),
@@ -335,7 +359,10 @@ fn heading_view(doc: &Document, s: &Section, lang: Lang, theme: &Theme) -> Headi
             None => format!("{number}{sep}{}", t(theme, lang, "heading_missing")),
         },
         editorial: true,
-        note: ed.map(|e| e.note.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| t(theme, lang, "editorial_note").to_string()),
+        note: ed
+            .map(|e| e.note.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| t(theme, lang, "editorial_note").to_string()),
     }
 }
 
@@ -362,8 +389,14 @@ fn column_label(n: u32, lang: Lang) -> String {
 fn doc_view(_site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> DocView {
     let m = &doc.meta;
     let en = doc.meta_en.as_ref().filter(|_| lang == EN);
-    let title = en.map(|e| e.title.clone()).filter(|s| !s.is_empty()).unwrap_or_else(|| m.title.clone());
-    let issuer = en.map(|e| e.issuer.clone()).filter(|s| !s.is_empty()).unwrap_or_else(|| m.issuer.clone());
+    let title = en
+        .map(|e| e.title.clone())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| m.title.clone());
+    let issuer = en
+        .map(|e| e.issuer.clone())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| m.issuer.clone());
     let categories = match en {
         Some(e) if !e.categories.is_empty() => e.categories.join("; "),
         _ => m.categories.join(if lang == ZH { "；" } else { "; " }),
@@ -373,7 +406,11 @@ fn doc_view(_site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> DocView 
         key: key.to_string(),
         label: t(theme, lang, &format!("meta_{key}")).to_string(),
         unknown: value.trim().is_empty(),
-        value: if value.trim().is_empty() { unknown.clone() } else { value },
+        value: if value.trim().is_empty() {
+            unknown.clone()
+        } else {
+            value
+        },
     };
     let meta = vec![
         row("index_no", m.index_no.clone()),
@@ -428,12 +465,23 @@ fn doc_view(_site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> DocView 
 }
 
 /// Blocks of a section with ids, and its boxes placed where they stand.
-fn block_views(doc: &Document, s: &Section, lang: Lang, allow_raw_html: bool, theme: &Theme) -> Vec<BlockView> {
+fn block_views(
+    doc: &Document,
+    s: &Section,
+    lang: Lang,
+    allow_raw_html: bool,
+    theme: &Theme,
+) -> Vec<BlockView> {
     let blocks = markdown::blocks(&s.body, allow_raw_html, &mut |_, _, _| None);
     let mut out = Vec::new();
     let (mut p, mut h, mut o) = (0, 0, 0);
     let columns_at = |n: usize, out: &mut Vec<BlockView>| {
-        for c in s.front.columns.iter().filter(|c| c.after.unwrap_or(blocks.len()) == n) {
+        for c in s
+            .front
+            .columns
+            .iter()
+            .filter(|c| c.after.unwrap_or(blocks.len()) == n)
+        {
             out.push(column_block(doc, s, c, lang, theme));
         }
     };
@@ -457,7 +505,11 @@ fn block_views(doc: &Document, s: &Section, lang: Lang, allow_raw_html: bool, th
             _ => {
                 o += 1;
                 let id = format!("{}-b{o}", s.id);
-                ("other", id.clone(), format!("<div id=\"{id}\">{}</div>", b.html))
+                (
+                    "other",
+                    id.clone(),
+                    format!("<div id=\"{id}\">{}</div>", b.html),
+                )
             }
         };
         out.push(BlockView {
@@ -526,7 +578,14 @@ fn column_view(doc: &Document, s: &Section, c: &Column, lang: Lang, theme: &Them
     }
 }
 
-fn document_pages(site: &Site, theme: &Theme, doc: &Document, view: &DocView, lang: Lang, jobs: &mut Vec<PageJob>) {
+fn document_pages(
+    site: &Site,
+    theme: &Theme,
+    doc: &Document,
+    view: &DocView,
+    lang: Lang,
+    jobs: &mut Vec<PageJob>,
+) {
     let raw = site.config.allow_raw_html;
     let home = Link {
         title: t(theme, lang, "home").to_string(),
@@ -571,7 +630,12 @@ fn document_pages(site: &Site, theme: &Theme, doc: &Document, view: &DocView, la
     });
 
     // Reading pages: chapters and sections in order.
-    let reading: Vec<&Section> = doc.zh.sections.iter().filter(|s| matches!(s.kind, Kind::Chapter | Kind::Section)).collect();
+    let reading: Vec<&Section> = doc
+        .zh
+        .sections
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::Chapter | Kind::Section))
+        .collect();
     let link_of = |s: &Section| Link {
         title: heading_view(doc, section_in(doc, &s.id, lang).0, lang, theme).text,
         url: section_url(doc, s, lang),
@@ -586,15 +650,31 @@ fn document_pages(site: &Site, theme: &Theme, doc: &Document, view: &DocView, la
             crumbs.push(link_of(ch));
         }
         let children: Vec<Link> = if s.kind == Kind::Chapter {
-            reading[i + 1..].iter().take_while(|x| x.kind == Kind::Section).map(|x| link_of(x)).collect()
+            reading[i + 1..]
+                .iter()
+                .take_while(|x| x.kind == Kind::Section)
+                .map(|x| link_of(x))
+                .collect()
         } else {
             Vec::new()
         };
-        let columns: Vec<ColumnView> = s.front.columns.iter().map(|c| column_view(doc, s, c, lang, theme)).collect();
+        let columns: Vec<ColumnView> = s
+            .front
+            .columns
+            .iter()
+            .map(|c| column_view(doc, s, c, lang, theme))
+            .collect();
         let mut ctx = base_context(site, theme, lang, &url);
         ctx.insert("doc", view);
         ctx.insert("section_id", &s.id);
-        ctx.insert("kind", if s.kind == Kind::Chapter { "chapter" } else { "section" });
+        ctx.insert(
+            "kind",
+            if s.kind == Kind::Chapter {
+                "chapter"
+            } else {
+                "section"
+            },
+        );
         ctx.insert("heading", &heading);
         ctx.insert("blocks", &block_views(doc, shown, lang, raw, theme));
         ctx.insert("columns", &columns);
@@ -604,7 +684,10 @@ fn document_pages(site: &Site, theme: &Theme, doc: &Document, view: &DocView, la
         ctx.insert("prev", &i.checked_sub(1).map(|j| link_of(reading[j])));
         ctx.insert("next", &reading.get(i + 1).map(|x| link_of(x)));
         ctx.insert("breadcrumb", &crumbs);
-        ctx.insert("title", &page_title(&[&heading.text, &view.title], site, lang));
+        ctx.insert(
+            "title",
+            &page_title(&[&heading.text, &view.title], site, lang),
+        );
         ctx.insert("alt_url", &section_url(doc, s, lang.other()));
         jobs.push(PageJob {
             path: url,
@@ -618,9 +701,15 @@ fn document_pages(site: &Site, theme: &Theme, doc: &Document, view: &DocView, la
     let boxes_title = t(theme, lang, "boxes").to_string();
     ctx.insert("doc", view);
     ctx.insert("columns", &all_columns);
-    ctx.insert("title", &page_title(&[&boxes_title, &view.title], site, lang));
+    ctx.insert(
+        "title",
+        &page_title(&[&boxes_title, &view.title], site, lang),
+    );
     ctx.insert("breadcrumb", &vec![home.clone(), doc_link.clone()]);
-    ctx.insert("alt_url", &format!("{}{}/boxes/index.html", lang.other().prefix, doc.id));
+    ctx.insert(
+        "alt_url",
+        &format!("{}{}/boxes/index.html", lang.other().prefix, doc.id),
+    );
     jobs.push(PageJob {
         path: view.columns_url.clone(),
         template: "boxes.html",
@@ -657,7 +746,11 @@ fn document_pages(site: &Site, theme: &Theme, doc: &Document, view: &DocView, la
 
 /// Paths of every page a site builds, for tests and tools.
 pub fn page_paths(files: &[(String, Vec<u8>)]) -> Vec<&str> {
-    files.iter().map(|(p, _)| p.as_str()).filter(|p| p.ends_with(".html")).collect()
+    files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.ends_with(".html"))
+        .collect()
 }
 
 #[allow(dead_code)]

@@ -15,7 +15,9 @@ pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     std::fs::create_dir_all(&parent).with_path("create", &parent)?;
     let name = out
         .file_name()
-        .ok_or_else(|| Diagnostic::error(format!("output path {} has no folder name", out.display())))?
+        .ok_or_else(|| {
+            Diagnostic::error(format!("output path {} has no folder name", out.display()))
+        })?
         .to_string_lossy()
         .into_owned();
     let stamp = std::process::id();

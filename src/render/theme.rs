@@ -10,9 +10,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::content::yaml;
 use crate::decode::read_content;
 use crate::diagnostic::{Diagnostic, Error, Result};
-use crate::content::yaml;
 
 pub struct Theme {
     pub dir: PathBuf,
@@ -28,22 +28,37 @@ impl Theme {
         let dir = root.join("themes").join(name);
         if !dir.is_dir() {
             let available: Vec<String> = std::fs::read_dir(root.join("themes"))
-                .map(|rd| rd.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-                .unwrap_or_default();
-            return Err(Diagnostic::error(format!("theme `{name}` not found (looked in {})", dir.display()))
-                .in_file(root.join("site.yaml"))
-                .hint(if available.is_empty() {
-                    "no themes/ folder here: run gongkai from the site's root folder".to_string()
-                } else {
-                    format!("set `theme:` in site.yaml to one of: {}", available.join(", "))
+                .map(|rd| {
+                    rd.flatten()
+                        .filter(|e| e.path().is_dir())
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
                 })
-                .into());
+                .unwrap_or_default();
+            return Err(Diagnostic::error(format!(
+                "theme `{name}` not found (looked in {})",
+                dir.display()
+            ))
+            .in_file(root.join("site.yaml"))
+            .hint(if available.is_empty() {
+                "no themes/ folder here: run gongkai from the site's root folder".to_string()
+            } else {
+                format!(
+                    "set `theme:` in site.yaml to one of: {}",
+                    available.join(", ")
+                )
+            })
+            .into());
         }
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         let tdir = dir.join("templates");
         let mut templates = Vec::new();
-        for entry in walkdir::WalkDir::new(&tdir).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(&tdir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if entry.file_type().is_file() {
                 let rel = entry.path().strip_prefix(&tdir).unwrap_or(entry.path());
                 let name = rel.to_string_lossy().replace('\\', "/");
@@ -65,10 +80,20 @@ impl Theme {
         check_same_keys(&strings, &dir)?;
         let sdir = dir.join("static");
         let mut assets = Vec::new();
-        for entry in walkdir::WalkDir::new(&sdir).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(&sdir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(&sdir).unwrap_or(entry.path()).to_path_buf();
-                let bytes = std::fs::read(entry.path()).map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", entry.path().display())))?;
+                let rel = entry
+                    .path()
+                    .strip_prefix(&sdir)
+                    .unwrap_or(entry.path())
+                    .to_path_buf();
+                let bytes = std::fs::read(entry.path()).map_err(|e| {
+                    Diagnostic::error(format!("cannot read {}: {e}", entry.path().display()))
+                })?;
                 assets.push((rel, bytes));
             }
         }
@@ -90,15 +115,18 @@ impl Theme {
 /// Every language must have every UI string: a missing one would show a
 /// blank or another language's text.
 fn check_same_keys(strings: &BTreeMap<String, BTreeMap<String, String>>, dir: &Path) -> Result<()> {
-    let all: std::collections::BTreeSet<&String> = strings.values().flat_map(|m| m.keys()).collect();
+    let all: std::collections::BTreeSet<&String> =
+        strings.values().flat_map(|m| m.keys()).collect();
     let mut errors = Vec::new();
     for (lang, map) in strings {
         for key in &all {
             if !map.contains_key(*key) {
                 errors.push(
-                    Diagnostic::error(format!("UI string `{key}` is missing for language `{lang}`"))
-                        .in_file(dir.join("i18n").join(format!("{lang}.yaml")))
-                        .hint("add it: every language file lists the same keys"),
+                    Diagnostic::error(format!(
+                        "UI string `{key}` is missing for language `{lang}`"
+                    ))
+                    .in_file(dir.join("i18n").join(format!("{lang}.yaml")))
+                    .hint("add it: every language file lists the same keys"),
                 );
             }
         }
@@ -114,9 +142,11 @@ fn check_same_keys(strings: &BTreeMap<String, BTreeMap<String, String>>, dir: &P
 fn template_error(e: &tera::Error, tdir: &Path) -> Error {
     use tera::ErrorKind;
     let (file, span, message) = match e.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-            (Some(r.filename().to_string()), Some(r.span().clone()), r.message().to_string())
-        }
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => (
+            Some(r.filename().to_string()),
+            Some(r.span().clone()),
+            r.message().to_string(),
+        ),
         _ => (None, None, e.to_string()),
     };
     let mut d = Diagnostic::error(format!("template error: {message}"));

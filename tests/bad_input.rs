@@ -1,0 +1,239 @@
+//! Bad content and themes: each gives a clear error (file, line, hint), a
+//! non-zero exit, and never touches the previous build.
+
+mod common;
+
+use common::*;
+
+fn edit(site: &std::path::Path, file: &str, from: &str, to: &str) {
+    let p = site.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+fn fails_with(site: &std::path::Path, cmd: &str, needles: &[&str]) -> String {
+    let (ok, _, err) = gongkai(site, &[cmd]);
+    assert!(!ok, "{cmd} should fail");
+    for n in needles {
+        assert!(err.contains(n), "missing {n:?} in:\n{err}");
+    }
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    err
+}
+
+#[test]
+fn malformed_front_matter_yaml_names_file_and_line() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/c1-s1.md",
+        "chapter: 1",
+        "chapter: [1",
+    );
+    fails_with(
+        site.path(),
+        "build",
+        &[
+            "invalid YAML",
+            "content/sports-plan/c1-s1.md:3:",
+            "chapter: [1",
+            "hint:",
+        ],
+    );
+}
+
+#[test]
+fn malformed_document_yaml_names_file_and_line() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/document.yaml",
+        "发文机关: ",
+        "发文机关: \"",
+    );
+    fails_with(site.path(), "check", &["invalid YAML", "document.yaml:"]);
+}
+
+#[test]
+fn missing_required_field() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/document.yaml",
+        "发文机关: 某县人民政府办公室\n",
+        "",
+    );
+    fails_with(
+        site.path(),
+        "build",
+        &[
+            "missing field `发文机关`",
+            "document.yaml",
+            "hint: add `发文机关:`",
+        ],
+    );
+}
+
+#[test]
+fn unknown_key_suggests_the_right_one() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/document.yaml",
+        "发文机关:",
+        "发文机构:",
+    );
+    fails_with(
+        site.path(),
+        "check",
+        &[
+            "unknown field `发文机构`",
+            "document.yaml:7:1",
+            "did you mean `发文机关`?",
+        ],
+    );
+}
+
+#[test]
+fn invalid_date_is_an_error() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/document.yaml",
+        "成文日期: 2024-03-01",
+        "成文日期: 2024年13月40日",
+    );
+    fails_with(
+        site.path(),
+        "build",
+        &[
+            "`成文日期` is not a valid date: `2024年13月40日`",
+            "document.yaml:8:1",
+            "hint:",
+        ],
+    );
+}
+
+#[test]
+fn empty_number_fails_check_but_builds_as_unknown() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/document.yaml",
+        "发文字号: 某政办发〔2024〕3号",
+        "发文字号: ''",
+    );
+    fails_with(
+        site.path(),
+        "check",
+        &[
+            "required metadata `发文字号` is empty",
+            "document.yaml:10:1",
+        ],
+    );
+    let (ok, _, err) = gongkai(site.path(), &["build"]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("warning: required metadata `发文字号` is empty"),
+        "{err}"
+    );
+    let page = std::fs::read_to_string(site.path().join("public/sports-plan/index.html")).unwrap();
+    assert!(
+        page.contains("<td class=unknown>未知</td>"),
+        "shown as unknown"
+    );
+}
+
+#[test]
+fn two_sections_with_the_same_id() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/c1-s2.md",
+        "kind: section",
+        "kind: section\nid: c1-s1",
+    );
+    fails_with(
+        site.path(),
+        "build",
+        &["two sections have the id `c1-s1`", "c1-s2.md"],
+    );
+}
+
+#[test]
+fn template_error_names_the_template() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "themes/default/templates/box.html",
+        "{{ column.title }}</h1>",
+        "{{ column.titel }}</h1>",
+    );
+    fails_with(
+        site.path(),
+        "build",
+        &["template error", "themes/default/templates/box.html:4:"],
+    );
+    edit(
+        site.path(),
+        "themes/default/templates/box.html",
+        "{% block content %}",
+        "{% block content %}{% if %}",
+    );
+    fails_with(site.path(), "build", &["template error", "box.html:2:"]);
+}
+
+#[test]
+fn missing_theme() {
+    let site = fixture_site("site-minimal");
+    edit(site.path(), "site.yaml", "theme: default", "theme: nosuch");
+    fails_with(
+        site.path(),
+        "build",
+        &["theme `nosuch` not found", "one of: default"],
+    );
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let site = fixture_site("site-minimal");
+    let (ok, _, err) = gongkai(site.path(), &["build"]);
+    assert!(ok, "{err}");
+    let before = read_tree(&site.path().join("public"));
+    assert!(before.contains_key("sports-plan/c2-s1/index.html"));
+    edit(
+        site.path(),
+        "content/sports-plan/c2-s1.md",
+        "新建社区健身中心3处。",
+        "新建社区健身中心4处。",
+    );
+    edit(
+        site.path(),
+        "themes/default/templates/section.html",
+        "{{ heading.text }}{% endif %}",
+        "{{ heading.nosuch }}{% endif %}",
+    );
+    fails_with(site.path(), "build", &["template error"]);
+    assert_eq!(
+        read_tree(&site.path().join("public")),
+        before,
+        "public/ is exactly as before"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary folders left behind");
+}
+
+#[test]
+fn empty_content_file() {
+    let site = fixture_site("site-minimal");
+    std::fs::write(site.path().join("content/sports-plan/c1-s2.md"), "").unwrap();
+    fails_with(site.path(), "build", &["file is empty", "c1-s2.md"]);
+}

@@ -1,0 +1,151 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn seed() -> PathBuf {
+    repo().join("content/jian-education-plan/source.txt")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of `tests/fixtures/<name>` with the repository's
+/// themes (unless the fixture brings its own).
+pub fn fixture_site(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+    if !dir.path().join("themes").exists() {
+        copy_dir(&repo().join("themes"), &dir.path().join("themes"));
+    }
+    dir
+}
+
+/// A temporary copy of the repository's own site (site.yaml, content, themes).
+pub fn repo_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    copy_dir(&repo().join("themes"), &dir.path().join("themes"));
+    dir
+}
+
+/// Runs the gongkai binary; returns (success, stdout, stderr).
+pub fn gongkai(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every file of a built site: path relative to the root → bytes.
+pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+pub fn html(bytes: &[u8]) -> scraper::Html {
+    scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap())
+}
+
+pub fn sel(s: &str) -> scraper::Selector {
+    scraper::Selector::parse(s).unwrap()
+}
+
+pub fn text_of(el: scraper::ElementRef) -> String {
+    el.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Resolves `href` (relative) from the page at `page` (root-relative path).
+pub fn resolve(page: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for seg in href.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// Checks that every relative link of every page resolves to a file and,
+/// with a fragment, to an element with that id. Returns the broken ones.
+pub fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let any = sel("[id]");
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let doc = html(bytes);
+        ids.insert(
+            path,
+            doc.select(&any)
+                .filter_map(|e| e.value().attr("id").map(str::to_owned))
+                .collect(),
+        );
+    }
+    let mut broken = Vec::new();
+    let links = sel("a[href], link[href], script[src], img[src]");
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let doc = html(bytes);
+        for el in doc.select(&links) {
+            let href = el.value().attr("href").or(el.value().attr("src")).unwrap();
+            if href.contains("://") || href.starts_with("mailto:") || href.starts_with("data:") {
+                continue;
+            }
+            let (file, frag) = href.split_once('#').unwrap_or((href, ""));
+            let target = if file.is_empty() {
+                path.clone()
+            } else {
+                resolve(path, file)
+            };
+            if !files.contains_key(&target) {
+                broken.push(format!("{path}: {href} (no file {target})"));
+            } else if !frag.is_empty()
+                && !ids.get(target.as_str()).is_some_and(|s| s.contains(frag))
+            {
+                broken.push(format!("{path}: {href} (no id {frag} in {target})"));
+            }
+        }
+    }
+    broken
+}

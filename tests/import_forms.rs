@@ -1,0 +1,208 @@
+//! The importer on each input form it must understand, and on bad input.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use gongkai::content::{FrontMatter, Kind};
+use gongkai::import::{import_bytes, Imported};
+
+fn raw(name: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/fixtures/raw").join(name)).unwrap()
+}
+
+fn front(imp: &Imported, file: &str) -> (FrontMatter, String) {
+    let f = imp
+        .files
+        .iter()
+        .find(|f| f.path == Path::new(file))
+        .unwrap_or_else(|| panic!("no {file}"));
+    let text = String::from_utf8(f.bytes.clone()).unwrap();
+    let (yaml, body, _) =
+        gongkai::content::yaml::split_front_matter(&text, Path::new(file)).unwrap();
+    (serde_yaml_ng::from_str(yaml).unwrap(), body.to_string())
+}
+
+fn names(imp: &Imported) -> Vec<String> {
+    imp.files
+        .iter()
+        .map(|f| f.path.to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn one_field_per_row_table_with_notice_and_box() {
+    let imp = import_bytes(&raw("layout-a.txt"), Path::new("a.txt"), "a").unwrap();
+    assert_eq!(imp.meta.number, "某政办发〔2024〕3号");
+    assert_eq!(
+        imp.meta.breadcrumb,
+        ["某县政府信息公开专栏", "某县人民政府办公室"]
+    );
+    let (notice, body) = front(&imp, "notice.md");
+    assert_eq!(notice.kind, Some(Kind::Notice));
+    assert_eq!(notice.addressees.as_deref(), Some("各乡镇人民政府:"));
+    assert_eq!(notice.date.as_deref(), Some("2024年3月1日"));
+    assert!(body.contains("请认真执行。"));
+    let (main, body) = front(&imp, "main.md");
+    assert_eq!(main.title.as_deref(), Some("某县体育发展规划"));
+    assert!(body.contains("为推进全民健身"));
+    let (s, _) = front(&imp, "c2-s1.md");
+    assert_eq!(s.columns.len(), 1);
+    assert_eq!(s.columns[0].items[1].name, "体育公园项目");
+}
+
+#[test]
+fn two_fields_per_row_table_and_nonstandard_number() {
+    let imp = import_bytes(&raw("layout-b.txt"), Path::new("b.txt"), "b").unwrap();
+    assert_eq!(imp.meta.issuer, "某市教育局");
+    assert_eq!(imp.meta.title, "某市教育局关于开展读书活动的通知");
+    assert_eq!(imp.meta.number, "某教发[2024]7号");
+    assert_eq!(imp.meta.published, "2024-05-07");
+    let (notice, _) = front(&imp, "notice.md");
+    assert_eq!(notice.doc_number.as_deref(), Some("某教发[2024]7号"));
+    assert_eq!(notice.signature.as_deref(), Some("某市教育局"));
+}
+
+#[test]
+fn key_value_lines_and_chapter_headings() {
+    let imp = import_bytes(&raw("keyvalue.txt"), Path::new("k.txt"), "k").unwrap();
+    assert_eq!(imp.meta.index_no, "ABC/2022-12");
+    assert_eq!(imp.meta.signed, "2022-08-01");
+    assert_eq!(
+        names(&imp),
+        [
+            "source.txt",
+            "document.yaml",
+            "main.md",
+            "c1.md",
+            "c1-s1.md",
+            "c1-s2.md",
+            "c2.md",
+            "c2-s1.md"
+        ]
+    );
+    let (c1, _) = front(&imp, "c1.md");
+    assert_eq!(c1.heading.as_deref(), Some("第一章 总则"));
+    let (s, body) = front(&imp, "c1-s2.md");
+    assert_eq!(s.heading.as_deref(), Some("二、适用范围"));
+    // 1. / 2. are sub-headings inside the section, not lists.
+    assert!(body.contains("### 1\\. 职业学校"), "{body}");
+    assert!(imp.warnings.is_empty(), "{:?}", imp.warnings);
+}
+
+#[test]
+fn text_without_a_table_imports_with_a_warning() {
+    let imp = import_bytes(&raw("no-table.txt"), Path::new("n.txt"), "n").unwrap();
+    assert!(imp
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("no metadata table")));
+    assert_eq!(imp.meta.title, "某县义务教育发展规划");
+    assert_eq!(imp.meta.number, "");
+    let (s, _) = front(&imp, "c1-s2.md");
+    assert_eq!(s.heading.as_deref(), Some("（二）均衡水平。"));
+    assert_eq!(s.number.as_deref(), Some("（二）"));
+}
+
+#[test]
+fn gb18030_and_crlf_input_is_decoded_and_kept_byte_for_byte() {
+    let utf8 = String::from_utf8(raw("layout-a.txt"))
+        .unwrap()
+        .replace('\n', "\r\n");
+    let (gb, _, _) = encoding_rs::GB18030.encode(&utf8);
+    let imp = import_bytes(&gb, Path::new("gb.txt"), "gb").unwrap();
+    assert_eq!(imp.encoding, gongkai::decode::Encoding::Gb18030);
+    assert_eq!(
+        imp.files[0].bytes,
+        gb.to_vec(),
+        "source.txt keeps the original bytes"
+    );
+    assert_eq!(
+        imp.meta.title,
+        "某县人民政府办公室关于印发某县体育发展规划的通知"
+    );
+    let bom: Vec<u8> = [&b"\xEF\xBB\xBF"[..], &raw("layout-a.txt")].concat();
+    let imp = import_bytes(&bom, Path::new("bom.txt"), "bom").unwrap();
+    assert_eq!(imp.meta.number, "某政办发〔2024〕3号");
+}
+
+#[test]
+fn disagreeing_tables_are_an_error() {
+    let err = import_bytes(&raw("disagree.txt"), Path::new("disagree.txt"), "d").unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("the two metadata tables disagree on 发文字号"),
+        "{text}"
+    );
+    assert!(text.contains("disagree.txt:4"), "{text}");
+}
+
+#[test]
+fn cli_reports_missing_and_empty_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = gongkai(dir.path(), &["import", "nope.txt"]);
+    assert!(!ok);
+    assert!(err.contains("error: file not found: nope.txt"), "{err}");
+    let (ok, _, err) = gongkai(
+        dir.path(),
+        &[
+            "import",
+            repo()
+                .join("tests/fixtures/raw/empty.txt")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(!ok);
+    assert!(err.contains("is empty"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+    assert!(
+        !dir.path().join("content").exists(),
+        "nothing written on failure"
+    );
+}
+
+#[test]
+fn cli_import_then_check_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    for name in [
+        "layout-a.txt",
+        "layout-b.txt",
+        "keyvalue.txt",
+        "no-table.txt",
+    ] {
+        let input = repo().join("tests/fixtures/raw").join(name);
+        let id = name.trim_end_matches(".txt");
+        let (ok, _, err) = gongkai(dir.path(), &["import", input.to_str().unwrap(), "--id", id]);
+        assert!(ok, "{name}: {err}");
+    }
+    // no-table has no 发文字号 etc.: check reports the missing metadata, but
+    // every document's text equals its source.
+    let (_, _, err) = gongkai(dir.path(), &["check"]);
+    for id in ["layout-a", "layout-b", "keyvalue", "no-table"] {
+        assert!(
+            err.contains(&format!("{id}: source fidelity OK")),
+            "{id}: {err}"
+        );
+    }
+    assert!(
+        err.contains("required metadata `发文字号` is empty"),
+        "{err}"
+    );
+    assert!(
+        err.contains("is not in the standard form"),
+        "layout-b's [2024] is a warning: {err}"
+    );
+    // Importing the same id twice needs --force.
+    let input = repo().join("tests/fixtures/raw/layout-a.txt");
+    let (ok, _, err) = gongkai(
+        dir.path(),
+        &["import", input.to_str().unwrap(), "--id", "layout-a"],
+    );
+    assert!(
+        !ok && err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+}
