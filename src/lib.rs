@@ -11,6 +11,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod import;
 pub mod markdown;
+pub mod references;
 pub mod render;
 
 pub use diagnostic::{Diagnostic, Error, Result, Severity};

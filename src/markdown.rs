@@ -162,6 +162,30 @@ pub fn plain_blocks(body: &str) -> Vec<Block> {
     blocks(body, false, &mut |_, _, _| None)
 }
 
+/// Stable anchors for a section's blocks: paragraphs `<section>-p<n>`,
+/// headings `<section>-h<n>`, anything else `<section>-b<n>`, each counted
+/// on its own so that a translation with the same paragraphs shares them.
+pub fn block_ids(section: &str, blocks: &[Block]) -> Vec<String> {
+    let (mut p, mut h, mut o) = (0, 0, 0);
+    blocks
+        .iter()
+        .map(|b| match b.kind {
+            BlockKind::Paragraph => {
+                p += 1;
+                format!("{section}-p{p}")
+            }
+            BlockKind::Heading(_) => {
+                h += 1;
+                format!("{section}-h{h}")
+            }
+            _ => {
+                o += 1;
+                format!("{section}-b{o}")
+            }
+        })
+        .collect()
+}
+
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF

@@ -31,6 +31,34 @@ pub fn check_site(site: &Site) -> Report {
     for doc in &site.documents {
         check_document(doc, &mut report);
     }
+    let places = crate::references::collect(site);
+    let (unresolved, warnings) = crate::references::diagnose(site, &places);
+    if unresolved.is_empty() {
+        let resolved = places
+            .iter()
+            .filter(|p| p.citation.reference.is_some())
+            .count();
+        let mut by_level = Vec::new();
+        for level in crate::references::Level::ORDER {
+            let n = places
+                .iter()
+                .filter(|p| {
+                    p.citation
+                        .reference
+                        .as_deref()
+                        .and_then(|id| site.references.get(id))
+                        .is_some_and(|r| r.level == level)
+                })
+                .count();
+            by_level.push(format!("{} {n}", level.key()));
+        }
+        report.summary.push(format!(
+            "citations: all {resolved} resolve to references.yaml ({})",
+            by_level.join(", ")
+        ));
+    }
+    report.errors.extend(unresolved);
+    report.warnings.extend(warnings);
     report
 }
 

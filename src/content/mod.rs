@@ -317,6 +317,8 @@ pub struct Site {
     pub config: SiteConfig,
     pub documents: Vec<Document>,
     pub pages: Vec<Page>,
+    /// Documents the content cites (`content/references.yaml`).
+    pub references: crate::references::Registry,
     /// Non-fatal findings while loading.
     pub warnings: Vec<Diagnostic>,
 }
@@ -364,12 +366,17 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
             }
         }
     }
+    let references = crate::references::Registry::load(content_dir).unwrap_or_else(|e| {
+        errors.extend(e.diagnostics());
+        crate::references::Registry::default()
+    });
     if errors.is_empty() {
         Ok(Site {
             root: root.to_path_buf(),
             config,
             documents,
             pages,
+            references,
             warnings,
         })
     } else {

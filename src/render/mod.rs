@@ -139,6 +139,8 @@ pub struct ColumnView {
 pub struct ItemView {
     pub name: String,
     pub text: String,
+    /// The text with its citations linked.
+    pub html: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -190,18 +192,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let pages = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let bytes = files.iter().map(|(_, b)| b.len()).sum();
     output::write_atomically(&opts.out, &files)?;
+    let mut warnings = site.warnings.clone();
+    let (unresolved, uncited) =
+        crate::references::diagnose(&site, &crate::references::collect(&site));
+    warnings.extend(unresolved.into_iter().map(|d| Diagnostic {
+        severity: crate::diagnostic::Severity::Warning,
+        ..d
+    }));
+    warnings.extend(uncited);
     Ok(BuildReport {
         pages,
         files: files.len(),
         bytes,
-        warnings: site.warnings,
+        warnings,
     })
 }
 
 /// Renders every page and asset in memory: (path, bytes), sorted by path.
 pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(String, Vec<u8>)>> {
     let mut jobs = Vec::new();
+    let places = crate::references::collect(site);
     for lang in [ZH, EN] {
+        reference_pages(site, theme, lang, &places, &mut jobs);
         let docs: Vec<DocView> = site
             .documents
             .iter()
@@ -217,7 +229,7 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
             ctx,
         });
         for (doc, view) in site.documents.iter().zip(&docs) {
-            document_pages(site, theme, doc, view, lang, &mut jobs);
+            document_pages(site, theme, doc, view, lang, &places, &mut jobs);
         }
     }
     let rendered: Vec<Result<(String, Vec<u8>)>> = jobs
@@ -464,17 +476,95 @@ fn doc_view(_site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> DocView 
     }
 }
 
+/// Turns a run of text into HTML, linking the citations that fall inside it.
+pub struct Linker<'a> {
+    pub site: &'a Site,
+    pub doc: &'a Document,
+    pub lang: Lang,
+    /// `../` prefix of the page being rendered.
+    pub root: String,
+}
+
+impl Linker<'_> {
+    fn citations(&self, text: &str) -> Vec<crate::references::Citation> {
+        if self.lang == ZH {
+            self.site.references.find(text)
+        } else {
+            self.site.references.find_en(text)
+        }
+    }
+
+    fn href(&self, c: &crate::references::Citation) -> Option<String> {
+        if let Some(n) = c.column {
+            let exists = self
+                .doc
+                .zh
+                .sections
+                .iter()
+                .any(|s| s.front.columns.iter().any(|x| x.number == n));
+            return exists.then(|| format!("{}{}", self.root, column_url(self.doc, n, self.lang)));
+        }
+        let id = c.reference.as_deref()?;
+        Some(format!(
+            "{}{}references/{id}/index.html",
+            self.root, self.lang.prefix
+        ))
+    }
+
+    /// HTML for `run`, which starts at byte `offset` of a text whose
+    /// citations are `cites`.
+    fn link_run(
+        &self,
+        run: &str,
+        offset: usize,
+        cites: &[crate::references::Citation],
+    ) -> Option<String> {
+        let end = offset + run.len();
+        let inside: Vec<_> = cites
+            .iter()
+            .filter(|c| c.start >= offset && c.end <= end)
+            .collect();
+        if inside.is_empty() {
+            return None;
+        }
+        let mut html = String::new();
+        let mut at = offset;
+        for c in inside {
+            let Some(href) = self.href(c) else { continue };
+            html.push_str(&escape_html(&run[at - offset..c.start - offset]));
+            let class = if c.column.is_some() {
+                "box-ref"
+            } else {
+                "cite"
+            };
+            html.push_str(&format!(
+                "<a class=\"{class}\" href=\"{}\">{}</a>",
+                escape_html(&href),
+                escape_html(&run[c.start - offset..c.end - offset])
+            ));
+            at = c.end;
+        }
+        html.push_str(&escape_html(&run[at - offset..]));
+        Some(html)
+    }
+
+    /// A whole plain text with its citations linked.
+    pub fn text(&self, text: &str) -> String {
+        let cites = self.citations(text);
+        self.link_run(text, 0, &cites)
+            .unwrap_or_else(|| escape_html(text))
+    }
+}
+
 /// Blocks of a section with ids, and its boxes placed where they stand.
-fn block_views(
-    doc: &Document,
-    s: &Section,
-    lang: Lang,
-    allow_raw_html: bool,
-    theme: &Theme,
-) -> Vec<BlockView> {
-    let blocks = markdown::blocks(&s.body, allow_raw_html, &mut |_, _, _| None);
+fn block_views(linker: &Linker, s: &Section, allow_raw_html: bool) -> Vec<BlockView> {
+    let plain = markdown::plain_blocks(&s.body);
+    let cites: Vec<_> = plain.iter().map(|b| linker.citations(&b.text)).collect();
+    let blocks = markdown::blocks(&s.body, allow_raw_html, &mut |i, run, offset| {
+        cites.get(i).and_then(|c| linker.link_run(run, offset, c))
+    });
+    let ids = markdown::block_ids(&s.id, &blocks);
     let mut out = Vec::new();
-    let (mut p, mut h, mut o) = (0, 0, 0);
     let columns_at = |n: usize, out: &mut Vec<BlockView>| {
         for c in s
             .front
@@ -482,35 +572,25 @@ fn block_views(
             .iter()
             .filter(|c| c.after.unwrap_or(blocks.len()) == n)
         {
-            out.push(column_block(doc, s, c, lang, theme));
+            out.push(BlockView {
+                id: format!("box-{}", c.number),
+                kind: "box",
+                html: String::new(),
+                text: c.title.clone(),
+                column: Some(c.number),
+            });
         }
     };
-    for (i, b) in blocks.iter().enumerate() {
+    for (i, (b, id)) in blocks.iter().zip(ids).enumerate() {
         columns_at(i, &mut out);
-        let (kind, id, html) = match b.kind {
-            BlockKind::Paragraph => {
-                p += 1;
-                let id = format!("{}-p{p}", s.id);
-                let html = b.html.replacen("<p>", &format!("<p id=\"{id}\">"), 1);
-                ("p", id, html)
-            }
-            BlockKind::Heading(level) => {
-                h += 1;
-                let id = format!("{}-h{h}", s.id);
-                // The page's h1 is the section heading: body headings start at h2.
-                let to = level.saturating_sub(1).clamp(2, 6);
-                let html = retag_heading(&b.html, level, to, &id);
-                ("h", id, html)
-            }
-            _ => {
-                o += 1;
-                let id = format!("{}-b{o}", s.id);
-                (
-                    "other",
-                    id.clone(),
-                    format!("<div id=\"{id}\">{}</div>", b.html),
-                )
-            }
+        let (kind, html) = match b.kind {
+            BlockKind::Paragraph => ("p", b.html.replacen("<p>", &format!("<p id=\"{id}\">"), 1)),
+            // The page's h1 is the section heading: body headings start at h2.
+            BlockKind::Heading(level) => (
+                "h",
+                retag_heading(&b.html, level, level.saturating_sub(1).clamp(2, 6), &id),
+            ),
+            _ => ("other", format!("<div id=\"{id}\">{}</div>", b.html)),
         };
         out.push(BlockView {
             id,
@@ -529,17 +609,6 @@ fn retag_heading(html: &str, from: u8, to: u8, id: &str) -> String {
         .replacen(&format!("</h{from}>"), &format!("</h{to}>"), 1)
 }
 
-fn column_block(doc: &Document, s: &Section, c: &Column, lang: Lang, _theme: &Theme) -> BlockView {
-    let c = column_in(doc, s, c, lang);
-    BlockView {
-        id: format!("box-{}", c.number),
-        kind: "box",
-        html: String::new(),
-        text: c.title.clone(),
-        column: Some(c.number),
-    }
-}
-
 /// A box in `lang` (the English box of the same number, if translated).
 fn column_in(doc: &Document, s: &Section, c: &Column, lang: Lang) -> Column {
     if lang == ZH {
@@ -555,7 +624,8 @@ fn column_in(doc: &Document, s: &Section, c: &Column, lang: Lang) -> Column {
         .unwrap_or_else(|| c.clone())
 }
 
-fn column_view(doc: &Document, s: &Section, c: &Column, lang: Lang, theme: &Theme) -> ColumnView {
+fn column_view(linker: &Linker, s: &Section, c: &Column, theme: &Theme) -> ColumnView {
+    let (doc, lang) = (linker.doc, linker.lang);
     let c = column_in(doc, s, c, lang);
     let (shown, _) = section_in(doc, &s.id, lang);
     ColumnView {
@@ -569,6 +639,7 @@ fn column_view(doc: &Document, s: &Section, c: &Column, lang: Lang, theme: &Them
             .map(|i| ItemView {
                 name: i.name.clone(),
                 text: i.text.clone(),
+                html: linker.text(&i.text),
             })
             .collect(),
         section: Link {
@@ -578,15 +649,125 @@ fn column_view(doc: &Document, s: &Section, c: &Column, lang: Lang, theme: &Them
     }
 }
 
+fn all_columns(linker: &Linker, theme: &Theme) -> Vec<ColumnView> {
+    linker
+        .doc
+        .zh
+        .sections
+        .iter()
+        .flat_map(|s| s.front.columns.iter().map(move |c| (s, c)))
+        .map(|(s, c)| column_view(linker, s, c, theme))
+        .collect()
+}
+
+/// The documents a document cites, grouped by level (provincial first).
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedGroup {
+    pub level: &'static str,
+    pub label: String,
+    pub count: usize,
+    pub references: Vec<ReferenceView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceView {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    /// The other language's title, shown with its `lang`.
+    pub title_alt: String,
+    pub entry: crate::references::Reference,
+    pub level_label: String,
+    pub kind_label: String,
+    pub citations: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Backlink {
+    pub section: Link,
+    pub anchor: String,
+    pub url: String,
+    pub sentence: String,
+    pub written: String,
+}
+
+fn reference_view(
+    site: &Site,
+    theme: &Theme,
+    r: &crate::references::Reference,
+    lang: Lang,
+    places: &[crate::references::Place],
+) -> ReferenceView {
+    let (title, alt) = if lang == EN && !r.title_en.is_empty() {
+        (r.title_en.clone(), r.title.clone())
+    } else {
+        (r.title.clone(), r.title_en.clone())
+    };
+    let _ = site;
+    ReferenceView {
+        id: r.id.clone(),
+        url: format!("{}references/{}/index.html", lang.prefix, r.id),
+        title,
+        title_alt: alt,
+        entry: r.clone(),
+        level_label: t(theme, lang, &format!("level_{}", r.level.key())).to_string(),
+        kind_label: t(theme, lang, &format!("kind_{}", r.kind.key())).to_string(),
+        citations: places
+            .iter()
+            .filter(|p| p.citation.reference.as_deref() == Some(r.id.as_str()))
+            .count(),
+    }
+}
+
+fn cited_groups(
+    site: &Site,
+    theme: &Theme,
+    lang: Lang,
+    places: &[crate::references::Place],
+    doc: Option<&str>,
+) -> Vec<CitedGroup> {
+    let places: Vec<crate::references::Place> = places
+        .iter()
+        .filter(|p| doc.is_none_or(|d| p.doc == d))
+        .cloned()
+        .collect();
+    crate::references::Level::ORDER
+        .iter()
+        .filter_map(|level| {
+            let refs: Vec<ReferenceView> = site
+                .references
+                .entries
+                .iter()
+                .filter(|r| r.level == *level)
+                .map(|r| reference_view(site, theme, r, lang, &places))
+                .filter(|v| doc.is_none() || v.citations > 0)
+                .collect();
+            (!refs.is_empty()).then(|| CitedGroup {
+                level: level.key(),
+                label: t(theme, lang, &format!("level_{}", level.key())).to_string(),
+                count: refs.len(),
+                references: refs,
+            })
+        })
+        .collect()
+}
+
 fn document_pages(
     site: &Site,
     theme: &Theme,
     doc: &Document,
     view: &DocView,
     lang: Lang,
+    places: &[crate::references::Place],
     jobs: &mut Vec<PageJob>,
 ) {
     let raw = site.config.allow_raw_html;
+    let linker_at = |path: &str| Linker {
+        site,
+        doc,
+        lang,
+        root: root_prefix(path),
+    };
     let home = Link {
         title: t(theme, lang, "home").to_string(),
         url: format!("{}index.html", lang.prefix),
@@ -596,6 +777,7 @@ fn document_pages(
         url: view.url.clone(),
     };
     // Document page: metadata, notice, main text's title and preamble, TOC.
+    let linker = linker_at(&view.url);
     let mut parts = Vec::new();
     for s in &doc.zh.sections {
         if matches!(s.kind, Kind::Notice | Kind::Attachment) {
@@ -604,22 +786,28 @@ fn document_pages(
                 "kind": if s.kind == Kind::Notice { "notice" } else { "attachment" },
                 "id": s.id,
                 "front": shown.front,
-                "blocks": block_views(doc, shown, lang, raw, theme),
+                "blocks": block_views(&linker, shown, raw),
                 "translated": translated,
             }));
         }
     }
-    let all_columns: Vec<ColumnView> = doc
-        .zh
-        .sections
+    let own = site
+        .references
+        .entries
         .iter()
-        .flat_map(|s| s.front.columns.iter().map(move |c| (s, c)))
-        .map(|(s, c)| column_view(doc, s, c, lang, theme))
-        .collect();
+        .find(|r| r.document_id == doc.id);
     let mut ctx = base_context(site, theme, lang, &view.url);
     ctx.insert("doc", view);
     ctx.insert("parts", &parts);
-    ctx.insert("columns", &all_columns);
+    ctx.insert("columns", &all_columns(&linker, theme));
+    ctx.insert(
+        "cited",
+        &cited_groups(site, theme, lang, places, Some(&doc.id)),
+    );
+    ctx.insert(
+        "own_reference_url",
+        &own.map(|r| format!("{}references/{}/index.html", lang.prefix, r.id)),
+    );
     ctx.insert("title", &page_title(&[&view.title], site, lang));
     ctx.insert("breadcrumb", &vec![home.clone()]);
     ctx.insert("alt_url", &doc_url(doc, lang.other()));
@@ -644,6 +832,7 @@ fn document_pages(
         let (shown, translated) = section_in(doc, &s.id, lang);
         let heading = heading_view(doc, shown, lang, theme);
         let url = section_url(doc, s, lang);
+        let linker = linker_at(&url);
         let chapter = reading[..=i].iter().rev().find(|c| c.kind == Kind::Chapter);
         let mut crumbs = vec![home.clone(), doc_link.clone()];
         if let Some(ch) = chapter.filter(|c| c.id != s.id) {
@@ -662,7 +851,7 @@ fn document_pages(
             .front
             .columns
             .iter()
-            .map(|c| column_view(doc, s, c, lang, theme))
+            .map(|c| column_view(&linker, s, c, theme))
             .collect();
         let mut ctx = base_context(site, theme, lang, &url);
         ctx.insert("doc", view);
@@ -676,11 +865,10 @@ fn document_pages(
             },
         );
         ctx.insert("heading", &heading);
-        ctx.insert("blocks", &block_views(doc, shown, lang, raw, theme));
+        ctx.insert("blocks", &block_views(&linker, shown, raw));
         ctx.insert("columns", &columns);
         ctx.insert("children", &children);
         ctx.insert("translated", &translated);
-        ctx.insert("zh_url", &section_url(doc, s, ZH));
         ctx.insert("prev", &i.checked_sub(1).map(|j| link_of(reading[j])));
         ctx.insert("next", &reading.get(i + 1).map(|x| link_of(x)));
         ctx.insert("breadcrumb", &crumbs);
@@ -699,8 +887,9 @@ fn document_pages(
     // 专栏 boxes: an index and a page each.
     let mut ctx = base_context(site, theme, lang, &view.columns_url);
     let boxes_title = t(theme, lang, "boxes").to_string();
+    let index_columns = all_columns(&linker_at(&view.columns_url), theme);
     ctx.insert("doc", view);
-    ctx.insert("columns", &all_columns);
+    ctx.insert("columns", &index_columns);
     ctx.insert(
         "title",
         &page_title(&[&boxes_title, &view.title], site, lang),
@@ -715,12 +904,13 @@ fn document_pages(
         template: "boxes.html",
         ctx,
     });
-    for (i, c) in all_columns.iter().enumerate() {
+    for (i, c) in index_columns.iter().enumerate() {
+        let column = all_columns(&linker_at(&c.url), theme).swap_remove(i);
         let mut ctx = base_context(site, theme, lang, &c.url);
         ctx.insert("doc", view);
-        ctx.insert("column", c);
-        ctx.insert("prev", &i.checked_sub(1).map(|j| &all_columns[j]));
-        ctx.insert("next", &all_columns.get(i + 1));
+        ctx.insert("column", &column);
+        ctx.insert("prev", &i.checked_sub(1).map(|j| &index_columns[j]));
+        ctx.insert("next", &index_columns.get(i + 1));
         ctx.insert("boxes_url", &view.columns_url);
         let full = format!("{} {}", c.label, c.title);
         ctx.insert("title", &page_title(&[&full, &view.title], site, lang));
@@ -742,6 +932,124 @@ fn document_pages(
             ctx,
         });
     }
+}
+
+/// The references index and one page per cited document.
+fn reference_pages(
+    site: &Site,
+    theme: &Theme,
+    lang: Lang,
+    places: &[crate::references::Place],
+    jobs: &mut Vec<PageJob>,
+) {
+    if site.references.entries.is_empty() {
+        return;
+    }
+    let home = Link {
+        title: t(theme, lang, "home").to_string(),
+        url: format!("{}index.html", lang.prefix),
+    };
+    let index_url = format!("{}references/index.html", lang.prefix);
+    let index_title = t(theme, lang, "references").to_string();
+    let mut ctx = base_context(site, theme, lang, &index_url);
+    ctx.insert("groups", &cited_groups(site, theme, lang, places, None));
+    ctx.insert("title", &page_title(&[&index_title], site, lang));
+    ctx.insert("breadcrumb", &vec![home.clone()]);
+    ctx.insert(
+        "alt_url",
+        &format!("{}references/index.html", lang.other().prefix),
+    );
+    jobs.push(PageJob {
+        path: index_url.clone(),
+        template: "references.html",
+        ctx,
+    });
+    for r in &site.references.entries {
+        let view = reference_view(site, theme, r, lang, places);
+        let backlinks: Vec<Backlink> = places
+            .iter()
+            .filter(|p| p.citation.reference.as_deref() == Some(r.id.as_str()))
+            .filter_map(|p| {
+                let doc = site.documents.iter().find(|d| d.id == p.doc)?;
+                let s = doc.zh.sections.iter().find(|s| s.id == p.section)?;
+                let section_page = section_url(doc, s, lang);
+                let url = match s.kind {
+                    Kind::Notice | Kind::Attachment => {
+                        format!("{}#{}", doc_url(doc, lang), p.anchor)
+                    }
+                    _ => format!("{section_page}#{}", p.anchor),
+                };
+                Some(Backlink {
+                    section: Link {
+                        title: match s.kind {
+                            Kind::Notice | Kind::Attachment => doc_view_title(doc, lang),
+                            _ => {
+                                heading_view(doc, section_in(doc, &s.id, lang).0, lang, theme).text
+                            }
+                        },
+                        url: section_page,
+                    },
+                    anchor: p.anchor.clone(),
+                    url,
+                    sentence: p.sentence.clone(),
+                    written: p.citation.text.clone(),
+                })
+            })
+            .fold(Vec::<Backlink>::new(), |mut acc, b| {
+                // A title and its number in one sentence are one place.
+                if !acc
+                    .iter()
+                    .any(|a| a.url == b.url && a.sentence == b.sentence)
+                {
+                    acc.push(b);
+                }
+                acc
+            });
+        let own_doc = site
+            .documents
+            .iter()
+            .find(|d| d.id == r.document_id)
+            .map(|d| Link {
+                title: doc_view_title(d, lang),
+                url: doc_url(d, lang),
+            });
+        let mut ctx = base_context(site, theme, lang, &view.url);
+        ctx.insert("reference", &view);
+        ctx.insert("backlinks", &backlinks);
+        ctx.insert("own_document", &own_doc);
+        ctx.insert(
+            "title",
+            &page_title(&[&view.title, &index_title], site, lang),
+        );
+        ctx.insert(
+            "breadcrumb",
+            &vec![
+                home.clone(),
+                Link {
+                    title: index_title.clone(),
+                    url: index_url.clone(),
+                },
+            ],
+        );
+        ctx.insert(
+            "alt_url",
+            &format!("{}references/{}/index.html", lang.other().prefix, r.id),
+        );
+        jobs.push(PageJob {
+            path: view.url.clone(),
+            template: "reference.html",
+            ctx,
+        });
+    }
+}
+
+fn doc_view_title(doc: &Document, lang: Lang) -> String {
+    doc.meta_en
+        .as_ref()
+        .filter(|_| lang == EN)
+        .map(|m| m.title.clone())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| doc.meta.title.clone())
 }
 
 /// Paths of every page a site builds, for tests and tools.

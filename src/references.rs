@@ -1,0 +1,633 @@
+//! Cited documents: the registry (`content/references.yaml`) and the
+//! detection of citations in text: titles in 《》 (nested “” allowed),
+//! document numbers (…〔YYYY〕N号), and plain-text mentions listed in the
+//! registry. Detection only reports positions; the text is never changed.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::docnum;
+use crate::content::yaml;
+use crate::decode::read_content;
+use crate::diagnostic::{Diagnostic, Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    National,
+    Provincial,
+    Municipal,
+    County,
+}
+
+impl Level {
+    /// Display order: the provincial documents a plan implements come first.
+    pub const ORDER: [Level; 4] = [
+        Level::Provincial,
+        Level::National,
+        Level::Municipal,
+        Level::County,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Level::National => "national",
+            Level::Provincial => "provincial",
+            Level::Municipal => "municipal",
+            Level::County => "county",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    Plan,
+    Opinion,
+    Measures,
+    Regulation,
+    Guideline,
+    Standard,
+    Law,
+    Notice,
+    Outline,
+    Programme,
+    Other,
+}
+
+impl DocKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            DocKind::Plan => "plan",
+            DocKind::Opinion => "opinion",
+            DocKind::Measures => "measures",
+            DocKind::Regulation => "regulation",
+            DocKind::Guideline => "guideline",
+            DocKind::Standard => "standard",
+            DocKind::Law => "law",
+            DocKind::Notice => "notice",
+            DocKind::Outline => "outline",
+            DocKind::Programme => "programme",
+            DocKind::Other => "other",
+        }
+    }
+}
+
+/// One cited document (or cited work that is not a document).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub id: String,
+    /// Official title, without 《》.
+    pub title: String,
+    /// Other titles as the text writes them between 《》.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cited_as: Vec<String>,
+    /// Names detected in running text without 《》 (民办教育促进法).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<String>,
+    #[serde(default)]
+    pub title_en: String,
+    /// Other English renderings the translation may use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_en: Vec<String>,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub issuer_en: String,
+    pub level: Level,
+    pub kind: DocKind,
+    /// 文号, only where known.
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub year: Option<u32>,
+    /// Official address, only where certain.
+    #[serde(default)]
+    pub url: String,
+    /// False for cited works that are not policy documents (a song, a book).
+    #[serde(default = "yes")]
+    pub document: bool,
+    /// A document of this portal that this entry is.
+    #[serde(default)]
+    pub document_id: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The registry of cited documents.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    pub entries: Vec<Reference>,
+}
+
+/// How a citation was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CitationForm {
+    /// 《…》: the range covers the marks.
+    Title,
+    /// 吉教办〔2020〕168号
+    Number,
+    /// A registry `mentions` name.
+    Mention,
+    /// 专栏N in running text.
+    Box,
+}
+
+/// A citation found in a text: byte range, what was written, and the entry
+/// it resolves to (`None` when the registry has none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Citation {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub form: CitationForm,
+    pub reference: Option<String>,
+    /// For `Box`: the box number.
+    pub column: Option<u32>,
+}
+
+impl Registry {
+    /// Loads `content/references.yaml`; an absent file is an empty registry.
+    pub fn load(content_dir: &Path) -> Result<Registry> {
+        let path = content_dir.join("references.yaml");
+        if !path.is_file() {
+            return Ok(Registry::default());
+        }
+        let mut w = Vec::new();
+        let text = read_content(&path, &mut w)?;
+        let entries: Vec<Reference> = if text.trim().is_empty() {
+            Vec::new()
+        } else {
+            yaml::parse(&text, &path, 0, &text)?
+        };
+        let mut errors = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            let at = |d: Diagnostic| {
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start_matches("- ").trim() == format!("id: {}", e.id))
+                    .map_or(1, |l| l + 1);
+                d.in_file(&path).at_line_of(&text, line, 1)
+            };
+            if let Err(why) = crate::content::check_slug(&e.id) {
+                errors.push(at(Diagnostic::error(format!(
+                    "reference id `{}` cannot be used: {why}",
+                    e.id
+                ))));
+            }
+            if entries[..i].iter().any(|o| o.id == e.id) {
+                errors.push(at(Diagnostic::error(format!(
+                    "two references have the id `{}`",
+                    e.id
+                ))));
+            }
+            if !e.url.is_empty() && !(e.url.starts_with("https://") || e.url.starts_with("http://"))
+            {
+                errors.push(at(Diagnostic::error(format!(
+                    "reference `{}` has a url that is not http(s)",
+                    e.id
+                ))
+                .hint("leave `url` empty unless the official address is certain")));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Registry { entries })
+        } else {
+            Err(Error::Many(errors))
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Reference> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    fn by_title(&self, inner: &str) -> Option<&Reference> {
+        self.entries
+            .iter()
+            .find(|e| e.title == inner || e.cited_as.iter().any(|c| c == inner))
+    }
+
+    /// The entry whose number ends `written` (the issuer abbreviation's start
+    /// is not marked in running text: 见吉教办〔2020〕168号), and the byte
+    /// offset in `written` where that number starts.
+    fn by_number(&self, written: &str) -> Option<(&Reference, usize)> {
+        let norm = normalize_number(written);
+        self.entries
+            .iter()
+            .filter(|e| !e.number.is_empty())
+            .find(|e| norm.ends_with(&normalize_number(&e.number)))
+            .map(|e| {
+                let n = e.number.chars().count();
+                let skip = written.chars().count().saturating_sub(n);
+                (e, written.char_indices().nth(skip).map_or(0, |(i, _)| i))
+            })
+    }
+
+    /// Document numbers in `text`, narrowed to the registry's number where
+    /// one matches.
+    fn numbers(&self, text: &str) -> Vec<(usize, usize, Option<String>)> {
+        docnum::find_in(text)
+            .into_iter()
+            .map(|(_, start, end)| match self.by_number(&text[start..end]) {
+                Some((e, skip)) => (start + skip, end, Some(e.id.clone())),
+                None => (start, end, None),
+            })
+            .collect()
+    }
+
+    /// Every citation in a Chinese text, in order, not overlapping.
+    pub fn find(&self, text: &str) -> Vec<Citation> {
+        let mut found = Vec::new();
+        for (start, end) in book_titles(text) {
+            let inner = &text[start + '《'.len_utf8()..end - '》'.len_utf8()];
+            found.push(Citation {
+                start,
+                end,
+                text: text[start..end].to_string(),
+                form: CitationForm::Title,
+                reference: self.by_title(inner).map(|e| e.id.clone()),
+                column: None,
+            });
+        }
+        for (start, end, reference) in self.numbers(text) {
+            if !overlaps(&found, start, end) {
+                found.push(Citation {
+                    start,
+                    end,
+                    text: text[start..end].to_string(),
+                    form: CitationForm::Number,
+                    reference,
+                    column: None,
+                });
+            }
+        }
+        for e in &self.entries {
+            for m in &e.mentions {
+                for (start, _) in text.match_indices(m.as_str()) {
+                    let end = start + m.len();
+                    if !overlaps(&found, start, end) {
+                        found.push(Citation {
+                            start,
+                            end,
+                            text: m.clone(),
+                            form: CitationForm::Mention,
+                            reference: Some(e.id.clone()),
+                            column: None,
+                        });
+                    }
+                }
+            }
+        }
+        for (start, end, n) in box_mentions(text) {
+            if !overlaps(&found, start, end) {
+                found.push(Citation {
+                    start,
+                    end,
+                    text: text[start..end].to_string(),
+                    form: CitationForm::Box,
+                    reference: None,
+                    column: Some(n),
+                });
+            }
+        }
+        found.sort_by_key(|c| c.start);
+        found
+    }
+
+    /// Citations in an English text: the registry's English titles and
+    /// aliases, and document numbers (kept in their Chinese form).
+    pub fn find_en(&self, text: &str) -> Vec<Citation> {
+        let mut found: Vec<Citation> = Vec::new();
+        let mut names: Vec<(&str, &str)> = Vec::new();
+        for e in &self.entries {
+            for t in std::iter::once(&e.title_en).chain(&e.aliases_en) {
+                if !t.is_empty() {
+                    names.push((t.as_str(), e.id.as_str()));
+                }
+            }
+        }
+        // Longest first, so a title that contains another wins.
+        names.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+        for (name, id) in names {
+            for (start, _) in text.match_indices(name) {
+                let end = start + name.len();
+                if !overlaps(&found, start, end) {
+                    found.push(Citation {
+                        start,
+                        end,
+                        text: name.to_string(),
+                        form: CitationForm::Title,
+                        reference: Some(id.to_string()),
+                        column: None,
+                    });
+                }
+            }
+        }
+        for (start, end, reference) in self.numbers(text) {
+            if !overlaps(&found, start, end) {
+                found.push(Citation {
+                    start,
+                    end,
+                    text: text[start..end].to_string(),
+                    form: CitationForm::Number,
+                    reference,
+                    column: None,
+                });
+            }
+        }
+        for (start, end, n) in box_mentions_en(text) {
+            if !overlaps(&found, start, end) {
+                found.push(Citation {
+                    start,
+                    end,
+                    text: text[start..end].to_string(),
+                    form: CitationForm::Box,
+                    reference: None,
+                    column: Some(n),
+                });
+            }
+        }
+        found.sort_by_key(|c| c.start);
+        found
+    }
+}
+
+fn overlaps(found: &[Citation], start: usize, end: usize) -> bool {
+    found.iter().any(|c| start < c.end && c.start < end)
+}
+
+/// 〔〕, [] and () forms of a number compare equal.
+fn normalize_number(n: &str) -> String {
+    n.chars()
+        .map(|c| match c {
+            '[' | '(' | '（' | '［' | '【' => '〔',
+            ']' | ')' | '）' | '］' | '】' => '〕',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Byte ranges of outermost 《…》 pairs (nested 《》 stay inside).
+pub fn book_titles(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut stack = Vec::new();
+    for (i, c) in text.char_indices() {
+        match c {
+            '《' => stack.push(i),
+            '》' => {
+                if let Some(start) = stack.pop() {
+                    if stack.is_empty() {
+                        out.push((start, i + c.len_utf8()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `专栏N` in running text.
+fn box_mentions(text: &str) -> Vec<(usize, usize, u32)> {
+    let mut out = Vec::new();
+    for (start, _) in text.match_indices("专栏") {
+        let rest = &text[start + "专栏".len()..];
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(n) = digits.parse() {
+            out.push((start, start + "专栏".len() + digits.len(), n));
+        }
+    }
+    out
+}
+
+/// `Box N` in English running text.
+fn box_mentions_en(text: &str) -> Vec<(usize, usize, u32)> {
+    let mut out = Vec::new();
+    for (start, _) in text.match_indices("Box ") {
+        let rest = &text[start + 4..];
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(n) = digits.parse() {
+            out.push((start, start + 4 + digits.len(), n));
+        }
+    }
+    out
+}
+
+/// The sentence of `text` around byte `at` (ends at 。！？；).
+pub fn sentence_around(text: &str, at: usize) -> &str {
+    let stops = ['。', '！', '？', '；', '!', '?'];
+    let start = text[..at].rfind(stops).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let end = text[at..].find(stops).map_or(text.len(), |i| {
+        let i = at + i;
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    text[start..end].trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> Registry {
+        let yaml = r#"
+- id: a
+  title: 吉林省教育厅关于全面加强新时代大中小学劳动教育的实施意见
+  level: provincial
+  kind: opinion
+  number: 吉教办〔2020〕168号
+- id: b
+  title: 通化市网络扶智工程——“直通村小”项目实施方案
+  level: municipal
+  kind: programme
+- id: c
+  title: 中华人民共和国民办教育促进法
+  mentions: [民办教育促进法]
+  level: national
+  kind: law
+  title_en: Law on the Promotion of Privately-Run Schools
+"#;
+        Registry {
+            entries: serde_yaml_ng::from_str(yaml).unwrap(),
+        }
+    }
+
+    #[test]
+    fn finds_titles_numbers_mentions_and_boxes() {
+        let r = registry();
+        let t = "依据《吉林省教育厅关于全面加强新时代大中小学劳动教育的实施意见》(吉教办〔2020〕168号)和《通化市网络扶智工程——“直通村小”项目实施方案》,落实民办教育促进法,见专栏3,参照《未知文件》。";
+        let c = r.find(t);
+        let got: Vec<(&str, Option<&str>)> = c
+            .iter()
+            .map(|c| (c.text.as_str(), c.reference.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "《吉林省教育厅关于全面加强新时代大中小学劳动教育的实施意见》",
+                    Some("a")
+                ),
+                ("吉教办〔2020〕168号", Some("a")),
+                ("《通化市网络扶智工程——“直通村小”项目实施方案》", Some("b")),
+                ("民办教育促进法", Some("c")),
+                ("专栏3", None),
+                ("《未知文件》", None),
+            ]
+        );
+        assert_eq!(c[4].column, Some(3));
+    }
+
+    #[test]
+    fn nested_marks_stay_inside() {
+        assert_eq!(book_titles("《甲《乙》丙》和《丁》").len(), 2);
+    }
+
+    #[test]
+    fn nonstandard_brackets_match_the_registry_number() {
+        let r = registry();
+        assert_eq!(
+            r.find("见吉教办[2020]168号。")[0].reference.as_deref(),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn sentence() {
+        let t = "第一句。第二句有《甲》在内。第三句。";
+        let at = t.find('《').unwrap();
+        assert_eq!(sentence_around(t, at), "第二句有《甲》在内。");
+    }
+
+    #[test]
+    fn english_titles() {
+        let r = registry();
+        let c =
+            r.find_en("Implement the Law on the Promotion of Privately-Run Schools (see Box 9).");
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].reference.as_deref(), Some("c"));
+        assert_eq!(c[1].column, Some(9));
+    }
+}
+
+/// Where a citation stands in the published content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Place {
+    pub doc: String,
+    pub section: String,
+    /// Paragraph anchor (`c1-s1-p3`) or box anchor (`box-4`).
+    pub anchor: String,
+    pub file: std::path::PathBuf,
+    pub line: usize,
+    pub citation: Citation,
+    /// The sentence that contains it, quoted on the reference's page.
+    pub sentence: String,
+}
+
+/// Every citation in the Chinese text of every document, in reading order.
+pub fn collect(site: &crate::content::Site) -> Vec<Place> {
+    let mut out = Vec::new();
+    for doc in &site.documents {
+        for s in &doc.zh.sections {
+            let blocks = crate::markdown::plain_blocks(&s.body);
+            let ids = crate::markdown::block_ids(&s.id, &blocks);
+            let mut push = |text: &str, anchor: String, line: usize| {
+                for c in site.references.find(text) {
+                    out.push(Place {
+                        doc: doc.id.clone(),
+                        section: s.id.clone(),
+                        anchor: anchor.clone(),
+                        file: s.file.clone(),
+                        line,
+                        sentence: sentence_around(text, c.start).to_string(),
+                        citation: c,
+                    });
+                }
+            };
+            for (b, id) in blocks.iter().zip(&ids) {
+                push(&b.text, id.clone(), s.body_line + b.line);
+            }
+            let file_text = std::fs::read_to_string(&s.file).unwrap_or_default();
+            for c in &s.front.columns {
+                let line = file_text
+                    .lines()
+                    .position(|l| l.trim() == format!("- number: {}", c.number))
+                    .map_or(1, |i| i + 1);
+                for item in &c.items {
+                    push(&item.source_text(), format!("box-{}", c.number), line);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Citations with no registry entry, and entries nothing cites. A missing
+/// entry is an error for `check` and a warning for `build`.
+pub fn diagnose(
+    site: &crate::content::Site,
+    places: &[Place],
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let mut unresolved = Vec::new();
+    let mut warnings = Vec::new();
+    for p in places {
+        let c = &p.citation;
+        if c.form == CitationForm::Box {
+            let doc = site.documents.iter().find(|d| d.id == p.doc);
+            let exists = doc.is_some_and(|d| {
+                d.zh.sections
+                    .iter()
+                    .any(|s| s.front.columns.iter().any(|x| Some(x.number) == c.column))
+            });
+            if !exists {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "`{}` refers to a box this document does not have",
+                        c.text
+                    ))
+                    .in_file(&p.file)
+                    .at(p.line, 1),
+                );
+            }
+            continue;
+        }
+        if c.reference.is_none() {
+            let text = std::fs::read_to_string(&p.file).unwrap_or_default();
+            let line_text = text.lines().nth(p.line.saturating_sub(1)).unwrap_or("");
+            let col = line_text
+                .find(&c.text)
+                .map_or(1, |b| line_text[..b].chars().count() + 1);
+            unresolved.push(
+                Diagnostic::error(format!(
+                    "citation {} has no entry in content/references.yaml",
+                    c.text
+                ))
+                .in_file(&p.file)
+                .at_line_of(&text, p.line, col)
+                .hint("add an entry (id, title, level, kind) for it to content/references.yaml"),
+            );
+        }
+    }
+    for e in &site.references.entries {
+        let cited = places
+            .iter()
+            .any(|p| p.citation.reference.as_deref() == Some(e.id.as_str()));
+        if !cited && e.document_id.is_empty() {
+            warnings.push(
+                Diagnostic::warning(format!("reference `{}` ({}) is not cited anywhere", e.id, e.title))
+                    .in_file(site.root.join("content/references.yaml"))
+                    .hint("remove the entry, or add the way the text writes it to `cited_as` or `mentions`"),
+            );
+        }
+    }
+    (unresolved, warnings)
+}
