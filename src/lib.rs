@@ -13,5 +13,6 @@ pub mod import;
 pub mod markdown;
 pub mod references;
 pub mod render;
+pub mod search;
 
 pub use diagnostic::{Diagnostic, Error, Result, Severity};

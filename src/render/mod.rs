@@ -231,6 +231,21 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
         for (doc, view) in site.documents.iter().zip(&docs) {
             document_pages(site, theme, doc, view, lang, &places, &mut jobs);
         }
+        let search_url = format!("{}search/index.html", lang.prefix);
+        let mut ctx = base_context(site, theme, lang, &search_url);
+        ctx.insert(
+            "title",
+            &page_title(&[t(theme, lang, "search")], site, lang),
+        );
+        ctx.insert(
+            "alt_url",
+            &format!("{}search/index.html", lang.other().prefix),
+        );
+        jobs.push(PageJob {
+            path: search_url,
+            template: "search.html",
+            ctx,
+        });
     }
     let rendered: Vec<Result<(String, Vec<u8>)>> = jobs
         .into_par_iter()
@@ -256,6 +271,7 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
         errors.dedup();
         return Err(crate::diagnostic::Error::Many(errors));
     }
+    files.extend(crate::search::build_index(&search_records(site, theme)));
     for (rel, bytes) in &theme.assets {
         files.push((
             format!("static/{}", rel.to_string_lossy().replace('\\', "/")),
@@ -1050,6 +1066,75 @@ fn doc_view_title(doc: &Document, lang: Lang) -> String {
         .map(|m| m.title.clone())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| doc.meta.title.clone())
+}
+
+/// Every paragraph, heading and box item of every page, in both languages,
+/// for the search index.
+pub fn search_records(site: &Site, theme: &Theme) -> Vec<crate::search::Record> {
+    let mut out = Vec::new();
+    for lang in [ZH, EN] {
+        for doc in &site.documents {
+            if lang == EN && doc.en.is_none() {
+                continue;
+            }
+            let doc_title = doc_view_title(doc, lang);
+            for s in &doc.zh.sections {
+                let (shown, translated) = section_in(doc, &s.id, lang);
+                if !translated {
+                    continue;
+                }
+                let heading = heading_view(doc, shown, lang, theme).text;
+                let page = match s.kind {
+                    Kind::Notice | Kind::Attachment => doc_url(doc, lang),
+                    _ => section_url(doc, s, lang),
+                };
+                let title = match s.kind {
+                    Kind::Notice | Kind::Attachment => doc_title.clone(),
+                    _ => heading.clone(),
+                };
+                if matches!(s.kind, Kind::Chapter | Kind::Section) {
+                    out.push(crate::search::Record {
+                        lang: lang.code,
+                        url: page.clone(),
+                        title: title.clone(),
+                        heading: heading.clone(),
+                        text: heading.clone(),
+                    });
+                }
+                let blocks = markdown::plain_blocks(&shown.body);
+                for (b, id) in blocks.iter().zip(markdown::block_ids(&s.id, &blocks)) {
+                    out.push(crate::search::Record {
+                        lang: lang.code,
+                        url: format!("{page}#{id}"),
+                        title: title.clone(),
+                        heading: heading.clone(),
+                        text: b.text.clone(),
+                    });
+                }
+                for c in &s.front.columns {
+                    let c = column_in(doc, s, c, lang);
+                    let label = format!("{} {}", column_label(c.number, lang), c.title);
+                    for item in &c.items {
+                        let text = if lang == ZH {
+                            item.source_text()
+                        } else {
+                            format!("{}. {}", item.name, item.text)
+                                .trim_start_matches(". ")
+                                .to_string()
+                        };
+                        out.push(crate::search::Record {
+                            lang: lang.code,
+                            url: column_url(doc, c.number, lang),
+                            title: label.clone(),
+                            heading: label.clone(),
+                            text,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Paths of every page a site builds, for tests and tools.
