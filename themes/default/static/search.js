@@ -1,0 +1,1 @@
+/* gongkai search UI: see src/search. */
