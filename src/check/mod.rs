@@ -2,6 +2,7 @@
 //! complete. Errors make the command fail; warnings are printed.
 
 pub mod fidelity;
+pub mod translation;
 
 use crate::content::{validate_metadata, Document, Site};
 use crate::decode::read_content;
@@ -28,8 +29,18 @@ pub fn check_site(site: &Site) -> Report {
         warnings: site.warnings.clone(),
         ..Report::default()
     };
+    let mut stats = translation::Stats::default();
     for doc in &site.documents {
         check_document(doc, &mut report);
+        report
+            .errors
+            .extend(translation::check(site, doc, &mut stats));
+    }
+    if stats.paragraphs > 0 {
+        report.summary.push(format!(
+            "translation: {} paragraphs and box items checked; {} numbers, {} citations and {} glossary terms matched; {} exceptions",
+            stats.paragraphs, stats.numbers, stats.citations, stats.terms, stats.exceptions
+        ));
     }
     let places = crate::references::collect(site);
     let (unresolved, warnings) = crate::references::diagnose(site, &places);

@@ -255,6 +255,23 @@ pub struct EditorialHeading {
     pub note: String,
 }
 
+/// A glossary term: the fixed English for a recurring Chinese term
+/// (`content/glossary.yaml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub zh: String,
+    pub en: String,
+    /// Other English forms accepted by the translation check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// `label`: a metadata label, not checked in running text.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+}
+
 /// One content file.
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -317,6 +334,8 @@ pub struct Site {
     pub config: SiteConfig,
     pub documents: Vec<Document>,
     pub pages: Vec<Page>,
+    /// Fixed English for recurring terms (`content/glossary.yaml`).
+    pub glossary: Vec<Term>,
     /// Documents the content cites (`content/references.yaml`).
     pub references: crate::references::Registry,
     /// Non-fatal findings while loading.
@@ -370,12 +389,23 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
         errors.extend(e.diagnostics());
         crate::references::Registry::default()
     });
+    let glossary_path = content_dir.join("glossary.yaml");
+    let glossary = if glossary_path.is_file() {
+        let text = read_content(&glossary_path, &mut warnings)?;
+        yaml::parse::<Vec<Term>>(&text, &glossary_path, 0, &text).unwrap_or_else(|d| {
+            errors.push(d);
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
     if errors.is_empty() {
         Ok(Site {
             root: root.to_path_buf(),
             config,
             documents,
             pages,
+            glossary,
             references,
             warnings,
         })

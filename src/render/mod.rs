@@ -155,6 +155,8 @@ pub struct MetaRow {
 pub struct TocEntry {
     pub title: String,
     pub url: String,
+    /// The chapter's parallel view, when the document is translated.
+    pub parallel: Option<String>,
     pub editorial: bool,
     pub children: Vec<TocEntry>,
 }
@@ -230,7 +232,9 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
         });
         for (doc, view) in site.documents.iter().zip(&docs) {
             document_pages(site, theme, doc, view, lang, &places, &mut jobs);
+            parallel_pages(site, theme, doc, view, lang, &mut jobs);
         }
+        glossary_page(site, theme, lang, &mut jobs);
         let search_url = format!("{}search/index.html", lang.prefix);
         let mut ctx = base_context(site, theme, lang, &search_url);
         ctx.insert(
@@ -456,6 +460,8 @@ fn doc_view(_site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> DocView 
         let entry = TocEntry {
             title: h.text,
             url: section_url(doc, s, lang),
+            parallel: (s.kind == Kind::Chapter && doc.en.is_some())
+                .then(|| parallel_url(doc, s, lang)),
             editorial: h.editorial,
             children: Vec::new(),
         };
@@ -885,6 +891,12 @@ fn document_pages(
         ctx.insert("columns", &columns);
         ctx.insert("children", &children);
         ctx.insert("translated", &translated);
+        ctx.insert(
+            "parallel_url",
+            &chapter
+                .filter(|_| doc.en.is_some())
+                .map(|c| parallel_url(doc, c, lang)),
+        );
         ctx.insert("prev", &i.checked_sub(1).map(|j| link_of(reading[j])));
         ctx.insert("next", &reading.get(i + 1).map(|x| link_of(x)));
         ctx.insert("breadcrumb", &crumbs);
@@ -948,6 +960,227 @@ fn document_pages(
             ctx,
         });
     }
+}
+
+/// One row of the parallel view: the same paragraph (or heading, or box)
+/// in both languages, sharing one anchor.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParallelRow {
+    pub id: String,
+    pub kind: &'static str,
+    pub zh: String,
+    pub en: String,
+    pub zh_box: Option<ColumnView>,
+    pub en_box: Option<ColumnView>,
+}
+
+/// `<doc>/parallel/<chapter>/index.html`: a chapter with the Chinese and
+/// English side by side, paragraph by paragraph.
+fn parallel_pages(
+    site: &Site,
+    theme: &Theme,
+    doc: &Document,
+    view: &DocView,
+    lang: Lang,
+    jobs: &mut Vec<PageJob>,
+) {
+    if doc.en.is_none() {
+        return;
+    }
+    let raw = site.config.allow_raw_html;
+    let reading: Vec<&Section> = doc
+        .zh
+        .sections
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::Chapter | Kind::Section))
+        .collect();
+    let chapters: Vec<&&Section> = reading.iter().filter(|s| s.kind == Kind::Chapter).collect();
+    for (ci, ch) in chapters.iter().enumerate() {
+        let url = parallel_url(doc, ch, lang);
+        let (zl, el) = (
+            Linker {
+                site,
+                doc,
+                lang: ZH,
+                root: root_prefix(&url),
+            },
+            Linker {
+                site,
+                doc,
+                lang: EN,
+                root: root_prefix(&url),
+            },
+        );
+        let members: Vec<&Section> = reading
+            .iter()
+            .skip_while(|s| s.id != ch.id)
+            .enumerate()
+            .take_while(|(i, s)| *i == 0 || s.kind == Kind::Section)
+            .map(|(_, s)| *s)
+            .collect();
+        let mut rows = Vec::new();
+        for s in members {
+            let (en_s, translated) = section_in(doc, &s.id, EN);
+            let zh_h = heading_view(doc, s, ZH, theme);
+            let en_h = heading_view(doc, en_s, EN, theme);
+            rows.push(ParallelRow {
+                id: s.id.clone(),
+                kind: if s.kind == Kind::Chapter {
+                    "chapter"
+                } else {
+                    "section"
+                },
+                zh: escape_html(&zh_h.text),
+                en: if translated {
+                    escape_html(&en_h.text)
+                } else {
+                    String::new()
+                },
+                zh_box: None,
+                en_box: None,
+            });
+            let zb = block_views(&zl, s, raw);
+            let eb = if translated {
+                block_views(&el, en_s, raw)
+            } else {
+                Vec::new()
+            };
+            for (i, z) in zb.iter().enumerate() {
+                let e = eb
+                    .iter()
+                    .find(|e| e.id == z.id)
+                    .or_else(|| eb.get(i).filter(|e| e.kind == z.kind));
+                let (zh_box, en_box) = match z.column {
+                    Some(n) => {
+                        let c = s
+                            .front
+                            .columns
+                            .iter()
+                            .find(|c| c.number == n)
+                            .expect("box of this section");
+                        (
+                            Some(column_view(&zl, s, c, theme)),
+                            translated.then(|| column_view(&el, s, c, theme)),
+                        )
+                    }
+                    None => (None, None),
+                };
+                rows.push(ParallelRow {
+                    id: z.id.clone(),
+                    kind: z.kind,
+                    zh: strip_id(&z.html, &z.id),
+                    en: e.map(|e| strip_id(&e.html, &e.id)).unwrap_or_default(),
+                    zh_box,
+                    en_box,
+                });
+            }
+        }
+        let title_zh = heading_view(doc, ch, ZH, theme).text;
+        let title = format!(
+            "{} — {}",
+            t(theme, lang, "parallel"),
+            heading_view(doc, section_in(doc, &ch.id, lang).0, lang, theme).text
+        );
+        let mut ctx = base_context(site, theme, lang, &url);
+        ctx.insert("doc", view);
+        ctx.insert("rows", &rows);
+        ctx.insert("chapter_title", &title_zh);
+        ctx.insert("heading", &title);
+        ctx.insert("chapter_url", &section_url(doc, ch, lang));
+        ctx.insert(
+            "prev",
+            &ci.checked_sub(1).map(|j| Link {
+                title: heading_view(doc, chapters[j], lang, theme).text,
+                url: parallel_url(doc, chapters[j], lang),
+            }),
+        );
+        ctx.insert(
+            "next",
+            &chapters.get(ci + 1).map(|c| Link {
+                title: heading_view(doc, c, lang, theme).text,
+                url: parallel_url(doc, c, lang),
+            }),
+        );
+        ctx.insert("title", &page_title(&[&title, &view.title], site, lang));
+        ctx.insert(
+            "breadcrumb",
+            &vec![
+                Link {
+                    title: t(theme, lang, "home").to_string(),
+                    url: format!("{}index.html", lang.prefix),
+                },
+                Link {
+                    title: view.title.clone(),
+                    url: view.url.clone(),
+                },
+            ],
+        );
+        ctx.insert("alt_url", &parallel_url(doc, ch, lang.other()));
+        jobs.push(PageJob {
+            path: url,
+            template: "parallel.html",
+            ctx,
+        });
+    }
+}
+
+/// Block HTML without its `id` (the row carries it, once for both languages).
+fn strip_id(html: &str, id: &str) -> String {
+    html.replacen(&format!(" id=\"{id}\""), "", 1)
+}
+
+pub fn parallel_url(doc: &Document, chapter: &Section, lang: Lang) -> String {
+    format!(
+        "{}{}/parallel/{}/index.html",
+        lang.prefix, doc.id, chapter.id
+    )
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView {
+    pub zh: String,
+    pub en: String,
+    pub variants: Vec<String>,
+    pub note: String,
+}
+
+fn glossary_page(site: &Site, theme: &Theme, lang: Lang, jobs: &mut Vec<PageJob>) {
+    if site.glossary.is_empty() {
+        return;
+    }
+    let url = format!("{}glossary/index.html", lang.prefix);
+    let terms: Vec<TermView> = site
+        .glossary
+        .iter()
+        .map(|g| TermView {
+            zh: g.zh.clone(),
+            en: g.en.clone(),
+            variants: g.variants.clone(),
+            note: g.note.clone(),
+        })
+        .collect();
+    let mut ctx = base_context(site, theme, lang, &url);
+    ctx.insert("terms", &terms);
+    ctx.insert(
+        "title",
+        &page_title(&[t(theme, lang, "glossary")], site, lang),
+    );
+    ctx.insert(
+        "breadcrumb",
+        &vec![Link {
+            title: t(theme, lang, "home").to_string(),
+            url: format!("{}index.html", lang.prefix),
+        }],
+    );
+    ctx.insert(
+        "alt_url",
+        &format!("{}glossary/index.html", lang.other().prefix),
+    );
+    jobs.push(PageJob {
+        path: url,
+        template: "glossary.html",
+        ctx,
+    });
 }
 
 /// The references index and one page per cited document.
