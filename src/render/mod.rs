@@ -223,6 +223,26 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
             .collect();
         let mut ctx = base_context(site, theme, lang, &format!("{}index.html", lang.prefix));
         ctx.insert("documents", &docs);
+        let pages: Vec<Link> = site
+            .pages
+            .iter()
+            .map(|p| {
+                let shown = if lang == EN {
+                    p.en.as_ref().unwrap_or(&p.section)
+                } else {
+                    &p.section
+                };
+                Link {
+                    title: shown
+                        .front
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| p.section.id.clone()),
+                    url: page_url(&p.section.id, lang),
+                }
+            })
+            .collect();
+        ctx.insert("pages", &pages);
         ctx.insert("title", &page_title(&[], site, lang));
         ctx.insert("alt_url", &format!("{}index.html", lang.other().prefix));
         jobs.push(PageJob {
@@ -235,6 +255,9 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
             parallel_pages(site, theme, doc, view, lang, &mut jobs);
         }
         glossary_page(site, theme, lang, &mut jobs);
+        for page in &site.pages {
+            plain_page(site, theme, page, lang, &mut jobs);
+        }
         let search_url = format!("{}search/index.html", lang.prefix);
         let mut ctx = base_context(site, theme, lang, &search_url);
         ctx.insert(
@@ -501,7 +524,8 @@ fn doc_view(_site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> DocView 
 /// Turns a run of text into HTML, linking the citations that fall inside it.
 pub struct Linker<'a> {
     pub site: &'a Site,
-    pub doc: &'a Document,
+    /// The document being rendered (None for plain pages): 专栏N links to its boxes.
+    pub doc: Option<&'a Document>,
     pub lang: Lang,
     /// `../` prefix of the page being rendered.
     pub root: String,
@@ -518,13 +542,13 @@ impl Linker<'_> {
 
     fn href(&self, c: &crate::references::Citation) -> Option<String> {
         if let Some(n) = c.column {
-            let exists = self
-                .doc
+            let doc = self.doc?;
+            let exists = doc
                 .zh
                 .sections
                 .iter()
                 .any(|s| s.front.columns.iter().any(|x| x.number == n));
-            return exists.then(|| format!("{}{}", self.root, column_url(self.doc, n, self.lang)));
+            return exists.then(|| format!("{}{}", self.root, column_url(doc, n, self.lang)));
         }
         let id = c.reference.as_deref()?;
         Some(format!(
@@ -647,7 +671,7 @@ fn column_in(doc: &Document, s: &Section, c: &Column, lang: Lang) -> Column {
 }
 
 fn column_view(linker: &Linker, s: &Section, c: &Column, theme: &Theme) -> ColumnView {
-    let (doc, lang) = (linker.doc, linker.lang);
+    let (doc, lang) = (linker.doc.expect("boxes belong to a document"), linker.lang);
     let c = column_in(doc, s, c, lang);
     let (shown, _) = section_in(doc, &s.id, lang);
     ColumnView {
@@ -674,6 +698,7 @@ fn column_view(linker: &Linker, s: &Section, c: &Column, theme: &Theme) -> Colum
 fn all_columns(linker: &Linker, theme: &Theme) -> Vec<ColumnView> {
     linker
         .doc
+        .expect("boxes belong to a document")
         .zh
         .sections
         .iter()
@@ -786,7 +811,7 @@ fn document_pages(
     let raw = site.config.allow_raw_html;
     let linker_at = |path: &str| Linker {
         site,
-        doc,
+        doc: Some(doc),
         lang,
         root: root_prefix(path),
     };
@@ -1000,13 +1025,13 @@ fn parallel_pages(
         let (zl, el) = (
             Linker {
                 site,
-                doc,
+                doc: Some(doc),
                 lang: ZH,
                 root: root_prefix(&url),
             },
             Linker {
                 site,
-                doc,
+                doc: Some(doc),
                 lang: EN,
                 root: root_prefix(&url),
             },
@@ -1179,6 +1204,57 @@ fn glossary_page(site: &Site, theme: &Theme, lang: Lang, jobs: &mut Vec<PageJob>
     jobs.push(PageJob {
         path: url,
         template: "glossary.html",
+        ctx,
+    });
+}
+
+pub fn page_url(id: &str, lang: Lang) -> String {
+    format!("{}pages/{id}/index.html", lang.prefix)
+}
+
+/// A plain Markdown page (about, guides), in `lang` when translated.
+fn plain_page(
+    site: &Site,
+    theme: &Theme,
+    page: &crate::content::Page,
+    lang: Lang,
+    jobs: &mut Vec<PageJob>,
+) {
+    let (shown, translated) = match (&page.en, lang) {
+        (Some(en), EN) => (en, true),
+        _ => (&page.section, lang == ZH),
+    };
+    let url = page_url(&page.section.id, lang);
+    let linker = Linker {
+        site,
+        doc: None,
+        lang: if translated { lang } else { ZH },
+        root: root_prefix(&url),
+    };
+    let title = shown
+        .front
+        .title
+        .clone()
+        .unwrap_or_else(|| shown.id.clone());
+    let mut ctx = base_context(site, theme, lang, &url);
+    ctx.insert("heading", &title);
+    ctx.insert(
+        "blocks",
+        &block_views(&linker, shown, site.config.allow_raw_html),
+    );
+    ctx.insert("translated", &translated);
+    ctx.insert("title", &page_title(&[&title], site, lang));
+    ctx.insert(
+        "breadcrumb",
+        &vec![Link {
+            title: t(theme, lang, "home").to_string(),
+            url: format!("{}index.html", lang.prefix),
+        }],
+    );
+    ctx.insert("alt_url", &page_url(&page.section.id, lang.other()));
+    jobs.push(PageJob {
+        path: url,
+        template: "page.html",
         ctx,
     });
 }
