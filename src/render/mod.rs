@@ -6,6 +6,7 @@
 //! relative and names `index.html` explicitly, so the site works opened
 //! from disk (file://) and served from any sub-path.
 
+pub mod feeds;
 pub mod output;
 pub mod theme;
 
@@ -243,6 +244,24 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
             })
             .collect();
         ctx.insert("pages", &pages);
+        let home_name = site_name(site, lang);
+        let keywords: Vec<String> = site
+            .documents
+            .iter()
+            .flat_map(|d| d.meta.categories.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        ctx.insert(
+            "gov_meta",
+            &column_meta(
+                site,
+                lang,
+                &home_name,
+                t(theme, lang, "home_description"),
+                &keywords.join(","),
+            ),
+        );
         ctx.insert("title", &page_title(&[], site, lang));
         ctx.insert("alt_url", &format!("{}index.html", lang.other().prefix));
         jobs.push(PageJob {
@@ -299,6 +318,37 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
         return Err(crate::diagnostic::Error::Many(errors));
     }
     files.extend(crate::search::build_index(&search_records(site, theme)));
+    for lang in [ZH, EN] {
+        files.push((
+            format!("{}feed.xml", lang.prefix),
+            feeds::atom(site, lang).into_bytes(),
+        ));
+    }
+    files.push(("robots.txt".into(), feeds::robots(site).into_bytes()));
+    let mut ctx = tera::Context::new();
+    let b = base_url(site);
+    ctx.insert("root", if b.is_empty() { "/" } else { b.as_str() });
+    ctx.insert("zh", &theme.strings.get("zh"));
+    ctx.insert("en", &theme.strings.get("en"));
+    ctx.insert("site", &site.config);
+    let html = theme.render("404.html", &ctx)?;
+    files.push((
+        "404.html".into(),
+        if minify {
+            minify_html(&html)
+        } else {
+            html.into_bytes()
+        },
+    ));
+    let pages: Vec<String> = files
+        .iter()
+        .map(|(p, _)| p.clone())
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    let page_refs: Vec<&str> = pages.iter().map(String::as_str).collect();
+    if let Some(map) = feeds::sitemap(site, &page_refs) {
+        files.push(("sitemap.xml".into(), map.into_bytes()));
+    }
     for (rel, bytes) in &theme.assets {
         files.push((
             format!("static/{}", rel.to_string_lossy().replace('\\', "/")),
@@ -351,7 +401,199 @@ fn base_context(site: &Site, theme: &Theme, lang: Lang, path: &str) -> tera::Con
     );
     ctx.insert("site", &site.config);
     ctx.insert("breadcrumb", &Vec::<Link>::new());
+    ctx.insert("gov_meta", &site_meta(site, lang));
+    ctx.insert("json_ld", "");
+    ctx.insert("canonical", &canonical(site, path));
+    ctx.insert("base_url", &base_url(site));
     ctx
+}
+
+/// A `<meta name content>` of the 政府网站发展指引 (国办发〔2017〕47号).
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaTag {
+    pub name: &'static str,
+    pub content: String,
+}
+
+fn base_url(site: &Site) -> String {
+    let b = site.config.base_url.trim();
+    if b.is_empty() || b.ends_with('/') {
+        b.to_string()
+    } else {
+        format!("{b}/")
+    }
+}
+
+/// Absolute URL of a page, only when the site has a `base_url`: a portal
+/// read from disk never names a server.
+fn canonical(site: &Site, path: &str) -> String {
+    let b = base_url(site);
+    if b.is_empty() {
+        String::new()
+    } else {
+        format!("{b}{path}")
+    }
+}
+
+fn site_name(site: &Site, lang: Lang) -> String {
+    if lang == EN && !site.config.title_en.is_empty() {
+        site.config.title_en.clone()
+    } else {
+        site.config.title.clone()
+    }
+}
+
+/// Every page: SiteName, SiteDomain, SiteIDCode (empty when not configured).
+fn site_meta(site: &Site, lang: Lang) -> Vec<MetaTag> {
+    vec![
+        MetaTag {
+            name: "SiteName",
+            content: site_name(site, lang),
+        },
+        MetaTag {
+            name: "SiteDomain",
+            content: site.config.site_domain.clone(),
+        },
+        MetaTag {
+            name: "SiteIDCode",
+            content: site.config.site_id_code.clone(),
+        },
+    ]
+}
+
+/// List pages: the column (栏目) they are.
+fn column_meta(
+    site: &Site,
+    lang: Lang,
+    name: &str,
+    description: &str,
+    keywords: &str,
+) -> Vec<MetaTag> {
+    let mut m = site_meta(site, lang);
+    m.extend([
+        MetaTag {
+            name: "ColumnName",
+            content: name.to_string(),
+        },
+        MetaTag {
+            name: "ColumnDescription",
+            content: description.to_string(),
+        },
+        MetaTag {
+            name: "ColumnKeywords",
+            content: keywords.to_string(),
+        },
+        MetaTag {
+            name: "ColumnType",
+            content: "政策文件".to_string(),
+        },
+    ]);
+    m
+}
+
+/// Document pages: the article they are part of.
+fn article_meta(
+    site: &Site,
+    doc: &Document,
+    lang: Lang,
+    title: &str,
+    description: &str,
+    path: &str,
+) -> Vec<MetaTag> {
+    let mut m = site_meta(site, lang);
+    let keywords = if doc.meta.keywords.is_empty() {
+        doc.meta.categories.join(",")
+    } else {
+        doc.meta.keywords.join(",")
+    };
+    m.extend([
+        MetaTag {
+            name: "ArticleTitle",
+            content: title.to_string(),
+        },
+        // The disclosure table gives a date only; 00:00 stands for "that day".
+        MetaTag {
+            name: "PubDate",
+            content: if doc.meta.published.is_empty() {
+                String::new()
+            } else {
+                format!("{} 00:00", doc.meta.published)
+            },
+        },
+        MetaTag {
+            name: "ContentSource",
+            content: doc.meta.issuer.clone(),
+        },
+        MetaTag {
+            name: "Keywords",
+            content: keywords,
+        },
+        MetaTag {
+            name: "Description",
+            content: description.to_string(),
+        },
+    ]);
+    let url = canonical(site, path);
+    if !url.is_empty() {
+        m.push(MetaTag {
+            name: "Url",
+            content: url,
+        });
+    }
+    m
+}
+
+/// At most `n` characters of `text`, for descriptions.
+fn excerpt(text: &str, n: usize) -> String {
+    let t: String = text.chars().take(n).collect();
+    if text.chars().count() > n {
+        format!("{t}…")
+    } else {
+        t
+    }
+}
+
+/// schema.org `Legislation` for a document page: the Chinese is the
+/// authoritative work, the English an unofficial translation of it.
+fn json_ld(site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> String {
+    let zh_url = canonical(site, &doc_url(doc, ZH));
+    let en_url = canonical(site, &doc_url(doc, EN));
+    let title_en = doc_view_title(doc, EN);
+    let mut zh = serde_json::json!({
+        "@type": "Legislation",
+        "name": doc.meta.title,
+        "legislationIdentifier": doc.meta.number,
+        "legislationDate": doc.meta.signed,
+        "datePublished": doc.meta.published,
+        "legislationPassedBy": { "@type": "GovernmentOrganization", "name": doc.meta.issuer },
+        "legislationType": doc.meta.categories.last().cloned().unwrap_or_default(),
+        "inLanguage": "zh-Hans",
+        "legislationLegalValue": "https://schema.org/AuthoritativeLegalValue",
+    });
+    let mut en = serde_json::json!({
+        "@type": "Legislation",
+        "name": title_en,
+        "legislationIdentifier": doc.meta.number,
+        "inLanguage": "en",
+        "legislationLegalValue": "https://schema.org/UnofficialLegalValue",
+    });
+    if !zh_url.is_empty() {
+        zh["url"] = zh_url.into();
+        en["url"] = en_url.into();
+    }
+    let _ = theme;
+    let value = if lang == ZH {
+        if doc.en.is_some() {
+            zh["workTranslation"] = en;
+        }
+        zh
+    } else {
+        en["translationOfWork"] = zh;
+        en
+    };
+    let mut value = value;
+    value["@context"] = "https://schema.org".into();
+    crate::search::script_safe(&serde_json::to_string_pretty(&value).expect("JSON serializes"))
 }
 
 fn page_title(parts: &[&str], site: &Site, lang: Lang) -> String {
@@ -858,6 +1100,20 @@ fn document_pages(
     ctx.insert("title", &page_title(&[&view.title], site, lang));
     ctx.insert("breadcrumb", &vec![home.clone()]);
     ctx.insert("alt_url", &doc_url(doc, lang.other()));
+    let description = doc
+        .zh
+        .sections
+        .iter()
+        .find(|s| s.kind == Kind::Attachment)
+        .map(|s| section_in(doc, &s.id, lang).0)
+        .and_then(|s| markdown::plain_blocks(&s.body).into_iter().next())
+        .map(|b| excerpt(&b.text, 120))
+        .unwrap_or_default();
+    ctx.insert(
+        "gov_meta",
+        &article_meta(site, doc, lang, &view.title, &description, &view.url),
+    );
+    ctx.insert("json_ld", &json_ld(site, doc, lang, theme));
     jobs.push(PageJob {
         path: view.url.clone(),
         template: "document.html",
@@ -929,6 +1185,16 @@ fn document_pages(
             "title",
             &page_title(&[&heading.text, &view.title], site, lang),
         );
+        let first = markdown::plain_blocks(&shown.body)
+            .into_iter()
+            .next()
+            .map(|b| excerpt(&b.text, 120))
+            .unwrap_or_default();
+        let article = format!("{} — {}", heading.text, view.title);
+        ctx.insert(
+            "gov_meta",
+            &article_meta(site, doc, lang, &article, &first, &url),
+        );
         ctx.insert("alt_url", &section_url(doc, s, lang.other()));
         jobs.push(PageJob {
             path: url,
@@ -977,6 +1243,22 @@ fn document_pages(
                     url: view.columns_url.clone(),
                 },
             ],
+        );
+        let first = column
+            .items
+            .first()
+            .map(|i| excerpt(&i.text, 120))
+            .unwrap_or_default();
+        ctx.insert(
+            "gov_meta",
+            &article_meta(
+                site,
+                doc,
+                lang,
+                &format!("{full} — {}", view.title),
+                &first,
+                &c.url,
+            ),
         );
         ctx.insert("alt_url", &column_url(doc, c.number, lang.other()));
         jobs.push(PageJob {
@@ -1278,6 +1560,16 @@ fn reference_pages(
     let index_title = t(theme, lang, "references").to_string();
     let mut ctx = base_context(site, theme, lang, &index_url);
     ctx.insert("groups", &cited_groups(site, theme, lang, places, None));
+    ctx.insert(
+        "gov_meta",
+        &column_meta(
+            site,
+            lang,
+            &index_title,
+            t(theme, lang, "references_description"),
+            &index_title,
+        ),
+    );
     ctx.insert("title", &page_title(&[&index_title], site, lang));
     ctx.insert("breadcrumb", &vec![home.clone()]);
     ctx.insert(
