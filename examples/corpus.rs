@@ -1,0 +1,798 @@
+//! Benchmark corpora and measurements for gongkai (see BENCHMARKS.md).
+//!
+//! ```text
+//! cargo run --release --example corpus -- gen --out DIR [--pages N] [--docs D] [--seed S]
+//!                                            [--hugo DIR] [--mdbook DIR] [--force]
+//! cargo run --release --example corpus -- stages --root DIR [--runs R] [--out DIR]
+//! ```
+//!
+//! `gen` writes a synthetic gongkai site, deterministic from `--seed`:
+//!
+//! - N plain pages (`content/pages/pNNNNN.md`, English in `content/pages/en/`)
+//!   of about 1.5 KB of Chinese body each: two headings, paragraphs, a list
+//!   and a table, all cut from the seed plan's text
+//!   (`content/jian-education-plan/*.md`, English from its `en/`);
+//! - D disclosure documents `plan-NNNNN`: copies of the seed plan (both
+//!   languages) with their own 索引号, 发文字号, dates and figures, rewritten
+//!   consistently in source.txt, document.yaml and the text, so each passes
+//!   `gongkai check`;
+//! - site.yaml and themes/ (copied from the repository), and for documents
+//!   content/references.yaml and content/glossary.yaml.
+//!
+//! `--hugo DIR` and `--mdbook DIR` also write the same N Chinese pages as a
+//! Hugo site and an mdBook book, for `bench/compare.sh`.
+//!
+//! `stages` loads and builds a site through the library API and prints where
+//! the time goes, stage by stage (load, theme, page contexts + templates +
+//! minify, search records + index, write).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "corpus",
+    about = "Benchmark corpora and stage timings for gongkai"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a synthetic site (and optionally Hugo/mdBook twins).
+    Gen {
+        /// The gongkai site to write (site.yaml, themes/, content/).
+        #[arg(long)]
+        out: PathBuf,
+        /// Plain Markdown pages.
+        #[arg(long, default_value_t = 0)]
+        pages: usize,
+        /// Synthetic disclosure documents (copies of the seed plan).
+        #[arg(long, default_value_t = 0)]
+        docs: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write the pages as a Hugo site here.
+        #[arg(long)]
+        hugo: Option<PathBuf>,
+        /// Also write the pages as an mdBook book here.
+        #[arg(long)]
+        mdbook: Option<PathBuf>,
+        /// Replace output folders that an earlier `gen` wrote.
+        #[arg(long)]
+        force: bool,
+        /// The gongkai repository to take the seed from.
+        #[arg(long, default_value = env!("CARGO_MANIFEST_DIR"))]
+        repo: PathBuf,
+    },
+    /// Time each build stage through the library API.
+    Stages {
+        /// The site's folder (site.yaml, content/, themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Runs; the median of each stage is printed.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Where the write stage writes (default: a temporary folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Gen {
+            out,
+            pages,
+            docs,
+            seed,
+            hugo,
+            mdbook,
+            force,
+            repo,
+        } => gen(&Gen {
+            out,
+            pages,
+            docs,
+            seed,
+            hugo,
+            mdbook,
+            force,
+            repo,
+        }),
+        Command::Stages { root, runs, out } => stages(&root, runs.max(1), out),
+    };
+    if let Err(e) = result {
+        eprintln!("corpus: {e}");
+        std::process::exit(1);
+    }
+}
+
+type Res<T> = Result<T, String>;
+
+fn io<T>(r: std::io::Result<T>, what: &str, path: &Path) -> Res<T> {
+    r.map_err(|e| format!("cannot {what} {}: {e}", path.display()))
+}
+
+/// SplitMix64: small, fast, deterministic on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+struct Gen {
+    out: PathBuf,
+    pages: usize,
+    docs: usize,
+    seed: u64,
+    hugo: Option<PathBuf>,
+    mdbook: Option<PathBuf>,
+    force: bool,
+    repo: PathBuf,
+}
+
+const SEED_DOC: &str = "jian-education-plan";
+const MARKER: &str = ".gongkai-corpus";
+
+/// The seed's text, in parallel Chinese/English pieces.
+#[derive(Default)]
+struct Pool {
+    /// (zh, en) body paragraphs (Markdown source).
+    paragraphs: Vec<(String, String)>,
+    /// (zh, en) headings.
+    headings: Vec<(String, String)>,
+    /// (zh name, zh text, en name, en text) box items.
+    items: Vec<(String, String, String, String)>,
+}
+
+fn paragraphs_of(body: &str) -> Vec<String> {
+    body.split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.starts_with('#') && !p.starts_with('|'))
+        .map(str::to_string)
+        .collect()
+}
+
+fn load_pool(repo: &Path) -> Res<Pool> {
+    let dir = repo.join("content").join(SEED_DOC);
+    let mut files: Vec<PathBuf> = io(fs::read_dir(&dir), "list", &dir)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    let mut pool = Pool::default();
+    for zh_path in files {
+        let en_path = dir.join("en").join(zh_path.file_name().expect("file name"));
+        let mut w = Vec::new();
+        let zh = gongkai::content::load_section(&zh_path, &mut w).map_err(|e| {
+            e.diagnostics()
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
+        let Ok(en) = gongkai::content::load_section(&en_path, &mut w) else {
+            continue;
+        };
+        let (zp, ep) = (paragraphs_of(&zh.body), paragraphs_of(&en.body));
+        if zp.len() == ep.len() {
+            pool.paragraphs.extend(zp.into_iter().zip(ep));
+        }
+        if let (Some(a), Some(b)) = (&zh.front.heading, &en.front.heading) {
+            pool.headings.push((a.clone(), b.clone()));
+        }
+        for (zc, ec) in zh.front.columns.iter().zip(&en.front.columns) {
+            for (zi, ei) in zc.items.iter().zip(&ec.items) {
+                if !zi.name.is_empty() && !ei.name.is_empty() {
+                    pool.items.push((
+                        zi.name.clone(),
+                        zi.text.clone(),
+                        ei.name.clone(),
+                        ei.text.clone(),
+                    ));
+                }
+            }
+        }
+    }
+    if pool.paragraphs.is_empty() || pool.headings.is_empty() || pool.items.is_empty() {
+        return Err(format!(
+            "{} has too little text to build a corpus from",
+            dir.display()
+        ));
+    }
+    Ok(pool)
+}
+
+/// The first sentences of `text` that fit in `budget` bytes (at least one
+/// sentence, itself cut at a character boundary when longer than the budget).
+fn cut(text: &str, budget: usize, ends: &[char]) -> String {
+    let mut out = String::new();
+    for sentence in text.split_inclusive(ends) {
+        if !out.is_empty() && out.len() + sentence.len() > budget {
+            break;
+        }
+        out.push_str(sentence);
+    }
+    if out.len() > budget * 2 {
+        let mut end = budget;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+        // Never leave a dangling escape or a half inline span.
+        while out.ends_with('\\') || out.ends_with('*') || out.ends_with('`') {
+            out.pop();
+        }
+    }
+    out.trim().to_string()
+}
+
+fn table_cell(s: &str) -> String {
+    s.replace('|', "/").replace('\n', " ")
+}
+
+/// YAML string that is safe whatever the text (JSON is YAML).
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).expect("string serializes")
+}
+
+/// One synthetic page: (title, body) in Chinese and in English.
+struct PageText {
+    id: String,
+    zh_title: String,
+    zh_body: String,
+    en_title: String,
+    en_body: String,
+}
+
+fn make_page(i: usize, pool: &Pool, rng: &mut Rng) -> PageText {
+    let pick = |rng: &mut Rng, n: usize| rng.below(n);
+    let h1 = &pool.headings[pick(rng, pool.headings.len())];
+    let h2 = &pool.headings[pick(rng, pool.headings.len())];
+    let p1 = &pool.paragraphs[pick(rng, pool.paragraphs.len())];
+    let p2 = &pool.paragraphs[pick(rng, pool.paragraphs.len())];
+    let items: Vec<_> = (0..3)
+        .map(|_| &pool.items[pick(rng, pool.items.len())])
+        .collect();
+    let figures: Vec<(u32, u32)> = (0..3)
+        .map(|_| (10 + rng.below(990) as u32, 50 + rng.below(50) as u32))
+        .collect();
+    let n = i + 1;
+    let strip = |h: &str| h.trim_end_matches(['。', '.']).to_string();
+    let zh_end = ['。', '；', '！', '？'];
+    let en_end = ['.', ';', '!', '?'];
+
+    let mut zh = String::new();
+    zh.push_str(&format!("## {}\n\n", strip(&h1.0)));
+    zh.push_str(&cut(&p1.0, 660, &zh_end));
+    zh.push_str("\n\n");
+    for it in &items {
+        zh.push_str(&format!("- **{}**：{}\n", it.0, cut(&it.1, 90, &zh_end)));
+    }
+    zh.push_str("\n| 项目 | 数量 | 完成率 |\n| --- | ---: | ---: |\n");
+    for (it, (a, b)) in items.iter().zip(&figures) {
+        zh.push_str(&format!("| {} | {a} | {b}% |\n", table_cell(&it.0)));
+    }
+    zh.push_str(&format!("\n## {}\n\n", strip(&h2.0)));
+    zh.push_str(&cut(&p2.0, 380, &zh_end));
+    zh.push('\n');
+
+    let mut en = String::new();
+    en.push_str(&format!("## {}\n\n", strip(&h1.1)));
+    en.push_str(&cut(&p1.1, 900, &en_end));
+    en.push_str("\n\n");
+    for it in &items {
+        en.push_str(&format!("- **{}**: {}\n", it.2, cut(&it.3, 160, &en_end)));
+    }
+    en.push_str("\n| Item | Number | Completion |\n| --- | ---: | ---: |\n");
+    for (it, (a, b)) in items.iter().zip(&figures) {
+        en.push_str(&format!("| {} | {a} | {b}% |\n", table_cell(&it.2)));
+    }
+    en.push_str(&format!("\n## {}\n\n", strip(&h2.1)));
+    en.push_str(&cut(&p2.1, 480, &en_end));
+    en.push('\n');
+
+    PageText {
+        id: format!("p{n:05}"),
+        zh_title: format!("{}（{n}）", strip(&h1.0)),
+        zh_body: zh,
+        en_title: format!("{} ({n})", strip(&h1.1)),
+        en_body: en,
+    }
+}
+
+/// Makes `dir` an empty folder that `gen` owns. An existing folder is
+/// replaced only with `--force` and only if an earlier `gen` wrote it.
+fn fresh_dir(dir: &Path, force: bool) -> Res<()> {
+    if dir.exists() {
+        let empty = fs::read_dir(dir)
+            .map(|mut r| r.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            if !dir.join(MARKER).is_file() {
+                return Err(format!(
+                    "{} exists and was not written by `corpus gen`: choose another folder",
+                    dir.display()
+                ));
+            }
+            if !force {
+                return Err(format!(
+                    "{} exists: pass --force to replace it",
+                    dir.display()
+                ));
+            }
+            io(fs::remove_dir_all(dir), "remove", dir)?;
+        }
+    }
+    io(fs::create_dir_all(dir), "create", dir)?;
+    write(
+        &dir.join(MARKER),
+        b"written by `cargo run --example corpus -- gen`\n",
+    )
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Res<()> {
+    if let Some(p) = path.parent() {
+        io(fs::create_dir_all(p), "create", p)?;
+    }
+    io(fs::write(path, bytes), "write", path)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Res<()> {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.map_err(|e| format!("cannot walk {}: {e}", from.display()))?;
+        let rel = entry.path().strip_prefix(from).expect("under from");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            io(fs::create_dir_all(&target), "create", &target)?;
+        } else if entry.file_type().is_file() {
+            io(fs::copy(entry.path(), &target), "copy to", &target)?;
+        }
+    }
+    Ok(())
+}
+
+fn gen(g: &Gen) -> Res<()> {
+    let pool = load_pool(&g.repo)?;
+    fresh_dir(&g.out, g.force)?;
+    io(
+        fs::copy(g.repo.join("site.yaml"), g.out.join("site.yaml")),
+        "copy site.yaml to",
+        &g.out,
+    )?;
+    copy_tree(&g.repo.join("themes"), &g.out.join("themes"))?;
+    let content = g.out.join("content");
+    io(fs::create_dir_all(&content), "create", &content)?;
+
+    let mut rng = Rng(g.seed);
+    let pages: Vec<PageText> = (0..g.pages)
+        .map(|i| make_page(i, &pool, &mut rng))
+        .collect();
+    for p in &pages {
+        let zh = format!(
+            "---\nkind: page\ntitle: {}\n---\n\n{}",
+            quoted(&p.zh_title),
+            p.zh_body
+        );
+        let en = format!(
+            "---\nkind: page\ntitle: {}\n---\n\n{}",
+            quoted(&p.en_title),
+            p.en_body
+        );
+        write(
+            &content.join("pages").join(format!("{}.md", p.id)),
+            zh.as_bytes(),
+        )?;
+        write(
+            &content.join("pages/en").join(format!("{}.md", p.id)),
+            en.as_bytes(),
+        )?;
+    }
+
+    if g.docs > 0 {
+        for f in ["references.yaml", "glossary.yaml"] {
+            let from = g.repo.join("content").join(f);
+            if from.is_file() {
+                io(fs::copy(&from, content.join(f)), "copy", &from)?;
+            }
+        }
+        let seed_dir = g.repo.join("content").join(SEED_DOC);
+        let figures = figures(&seed_dir)?;
+        let mut drng = Rng(g.seed ^ 0xD0C5);
+        for k in 0..g.docs {
+            write_document(&seed_dir, &content, k, &figures, &mut drng)?;
+        }
+    }
+
+    if let Some(dir) = &g.hugo {
+        write_hugo(dir, g, &pages)?;
+    }
+    if let Some(dir) = &g.mdbook {
+        write_mdbook(dir, g, &pages)?;
+    }
+
+    let bytes: usize = pages.iter().map(|p| p.zh_body.len()).sum();
+    eprintln!(
+        "corpus: {} pages (Chinese body {} bytes on average) and {} documents in {} (seed {})",
+        pages.len(),
+        bytes.checked_div(pages.len()).unwrap_or(0),
+        g.docs,
+        g.out.display(),
+        g.seed
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------- documents
+
+/// Decimal figures (`93.38`, `2.04`) that stand the same number of times in
+/// the Chinese content, in source.txt and in the English: those can be
+/// changed in all three at once and the translation check still holds.
+fn figures(seed_dir: &Path) -> Res<Vec<String>> {
+    let read_all = |dir: &Path| -> Res<String> {
+        let mut files: Vec<PathBuf> = io(fs::read_dir(dir), "list", dir)?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        files.sort();
+        let mut all = String::new();
+        for f in files {
+            all.push_str(&io(fs::read_to_string(&f), "read", &f)?);
+            all.push('\n');
+        }
+        Ok(all)
+    };
+    let zh = read_all(seed_dir)?;
+    let en = read_all(&seed_dir.join("en"))?;
+    let source_path = seed_dir.join("source.txt");
+    let source = io(fs::read_to_string(&source_path), "read", &source_path)?;
+    let count = |text: &str| -> BTreeMap<String, (usize, bool)> {
+        let mut m: BTreeMap<String, (usize, bool)> = BTreeMap::new();
+        for (tok, next) in number_tokens(text) {
+            let e = m.entry(tok.to_string()).or_default();
+            e.0 += 1;
+            e.1 |= matches!(next, Some('万' | '亿'));
+        }
+        m
+    };
+    let (cz, ce, cs) = (count(&zh), count(&en), count(&source));
+    Ok(cz
+        .iter()
+        .filter(|(tok, (n, scaled))| {
+            tok.contains('.')
+                && !scaled
+                && ce.get(*tok).map(|c| c.0) == Some(*n)
+                && cs.get(*tok).map(|c| c.0) == Some(*n)
+        })
+        .map(|(t, _)| t.clone())
+        .collect())
+}
+
+/// Maximal runs of digits with at most one inner `.`, and the character after.
+fn number_tokens(text: &str) -> Vec<(&str, Option<char>)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && (b[i - 1].is_ascii_digit() || b[i - 1] == b'.')) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut dot = false;
+        while i < b.len()
+            && (b[i].is_ascii_digit()
+                || (!dot && b[i] == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)))
+        {
+            dot |= b[i] == b'.';
+            i += 1;
+        }
+        out.push((&text[start..i], text[i..].chars().next()));
+    }
+    out
+}
+
+/// `text` with every figure token in `map` replaced.
+fn replace_figures(text: &str, map: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (tok, _) in number_tokens(text) {
+        let start = tok.as_ptr() as usize - text.as_ptr() as usize;
+        if let Some(new) = map.get(tok) {
+            out.push_str(&text[last..start]);
+            out.push_str(new);
+            last = start + tok.len();
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Copy `k` of the seed plan, with its own id, 索引号, 发文字号, dates and
+/// figures, rewritten the same way in source.txt, document.yaml and the text.
+fn write_document(
+    seed_dir: &Path,
+    content: &Path,
+    k: usize,
+    figures: &[String],
+    rng: &mut Rng,
+) -> Res<()> {
+    let id = format!("plan-{:05}", k + 1);
+    let month = 1 + rng.below(11) as u32;
+    let day = 1 + rng.below(26) as u32;
+    let pub_day = day + 1 + rng.below(3) as u32;
+    let serial = k + 2;
+    let mut fig = BTreeMap::new();
+    for f in figures {
+        let decimals = f.len() - f.find('.').expect("decimal") - 1;
+        let v: f64 = f.parse().expect("a number");
+        let mut new = format!("{:.*}", decimals, v * (0.85 + 0.15 * rng.unit()));
+        if new == *f || new.starts_with("0.0") {
+            new = f.clone();
+        }
+        fig.insert(f.clone(), new);
+    }
+    let number_old = "集政办发〔2023〕1号";
+    let number_new = format!("集政办发〔2023〕{serial}号");
+    let subs: Vec<(String, String)> = vec![
+        (
+            "11220582013590556F/2023-00100".into(),
+            format!("11220582013590556F/2023-{:05}", 100 + serial),
+        ),
+        (number_old.into(), number_new.clone()),
+        (
+            "2023年01月10日".into(),
+            format!("2023年{month:02}月{day:02}日"),
+        ),
+        (
+            "2023年01月12日".into(),
+            format!("2023年{month:02}月{pub_day:02}日"),
+        ),
+        ("2023-01-10".into(), format!("2023-{month:02}-{day:02}")),
+        ("2023-01-12".into(), format!("2023-{month:02}-{pub_day:02}")),
+        ("2023年1月10日".into(), format!("2023年{month}月{day}日")),
+        (
+            "10 January 2023".into(),
+            format!("{day} {} 2023", MONTHS[month as usize - 1]),
+        ),
+    ];
+    let target = content.join(&id);
+    for entry in walkdir::WalkDir::new(seed_dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| format!("cannot walk {}: {e}", seed_dir.display()))?;
+        let rel = entry.path().strip_prefix(seed_dir).expect("under seed");
+        let to = target.join(rel);
+        if entry.file_type().is_dir() {
+            io(fs::create_dir_all(&to), "create", &to)?;
+            continue;
+        }
+        let name = rel.to_string_lossy();
+        let text = io(fs::read_to_string(entry.path()), "read", entry.path())?;
+        let mut text = if name.ends_with(".md") || name == "source.txt" {
+            replace_figures(&text, &fig)
+        } else {
+            text
+        };
+        for (old, new) in &subs {
+            text = text.replace(old.as_str(), new);
+        }
+        write(&to, text.as_bytes())?;
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------ hugo, mdbook
+
+fn write_hugo(dir: &Path, g: &Gen, pages: &[PageText]) -> Res<()> {
+    fresh_dir(dir, g.force)?;
+    write(
+        &dir.join("hugo.toml"),
+        r#"baseURL = "/"
+languageCode = "zh-CN"
+defaultContentLanguage = "zh"
+title = "集安市政府信息公开"
+disableKinds = ["taxonomy", "term", "rss", "sitemap", "robotstxt", "404", "section"]
+"#
+        .as_bytes(),
+    )?;
+    write(
+        &dir.join("layouts/baseof.html"),
+        br#"<!DOCTYPE html>
+<html lang="zh-Hans">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ if not .IsHome }}{{ .Title }} &mdash; {{ end }}{{ site.Title }}</title>
+<link rel="stylesheet" href="{{ "style.css" | relURL }}">
+</head>
+<body>
+<header><a href="{{ "/" | relURL }}">{{ site.Title }}</a></header>
+<main>{{ block "main" . }}{{ end }}</main>
+</body>
+</html>
+"#,
+    )?;
+    write(
+        &dir.join("layouts/home.html"),
+        br#"{{ define "main" }}<h1>{{ site.Title }}</h1>
+<ul>{{ range site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+{{ end }}
+"#,
+    )?;
+    write(
+        &dir.join("layouts/page.html"),
+        br#"{{ define "main" }}<article><h1>{{ .Title }}</h1>
+{{ .Content }}</article>
+{{ end }}
+"#,
+    )?;
+    let css = g.repo.join("themes/default/static/style.css");
+    if css.is_file() {
+        write(
+            &dir.join("static/style.css"),
+            &io(fs::read(&css), "read", &css)?,
+        )?;
+    }
+    for p in pages {
+        write(
+            &dir.join("content/pages").join(format!("{}.md", p.id)),
+            format!("---\ntitle: {}\n---\n\n{}", quoted(&p.zh_title), p.zh_body).as_bytes(),
+        )?;
+    }
+    Ok(())
+}
+
+fn write_mdbook(dir: &Path, g: &Gen, pages: &[PageText]) -> Res<()> {
+    fresh_dir(dir, g.force)?;
+    write(
+        &dir.join("book.toml"),
+        "[book]\ntitle = \"集安市政府信息公开\"\nlanguage = \"zh\"\nsrc = \"src\"\n".as_bytes(),
+    )?;
+    let mut summary = String::from("# Summary\n\n");
+    for p in pages {
+        let title = p.zh_title.replace('[', "(").replace(']', ")");
+        summary.push_str(&format!("- [{title}](pages/{}.md)\n", p.id));
+        write(
+            &dir.join("src/pages").join(format!("{}.md", p.id)),
+            format!("# {}\n\n{}", p.zh_title, p.zh_body).as_bytes(),
+        )?;
+    }
+    write(&dir.join("src/SUMMARY.md"), summary.as_bytes())
+}
+
+// ------------------------------------------------------------------ stages
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+/// Times the build stages through the library API. `render_site` is run
+/// twice, with and without minification, so that the minifier's share shows;
+/// the search stage is timed on its own too (render_site also runs it).
+fn stages(root: &Path, runs: usize, out: Option<PathBuf>) -> Res<()> {
+    use gongkai::render;
+    let err = |e: gongkai::Error| {
+        e.diagnostics()
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let tmp = std::env::temp_dir().join(format!("gongkai-stages-{}", std::process::id()));
+    let out = out.unwrap_or_else(|| tmp.join("public"));
+    let names = [
+        "load_site (read + parse content)",
+        "Theme::load",
+        "render_site, no minify (contexts + templates + search + assets)",
+        "render_site, minified (the build's)",
+        "  of which minify (difference)",
+        "search_records",
+        "search::build_index",
+        "write_atomically",
+        "total of a build (load + theme + render + write)",
+    ];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); names.len()];
+    let mut summary = String::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let site = gongkai::content::load_site(root, &root.join("content")).map_err(err)?;
+        let load = t.elapsed();
+        let t = Instant::now();
+        let theme =
+            render::theme::Theme::load(root, &site.config.theme, &["zh", "en"]).map_err(err)?;
+        let theme_t = t.elapsed();
+        let t = Instant::now();
+        let plain = render::render_site(&site, &theme, false).map_err(err)?;
+        let plain_t = t.elapsed();
+        drop(plain);
+        let t = Instant::now();
+        let files = render::render_site(&site, &theme, true).map_err(err)?;
+        let min_t = t.elapsed();
+        let t = Instant::now();
+        let records = render::search_records(&site, &theme);
+        let rec_t = t.elapsed();
+        let t = Instant::now();
+        let index = gongkai::search::build_index(&records);
+        let idx_t = t.elapsed();
+        let t = Instant::now();
+        render::output::write_atomically(&out, &files).map_err(err)?;
+        let write_t = t.elapsed();
+        for (i, d) in [
+            load,
+            theme_t,
+            plain_t,
+            min_t,
+            min_t.saturating_sub(plain_t),
+            rec_t,
+            idx_t,
+            write_t,
+            load + theme_t + min_t + write_t,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            times[i].push(d);
+        }
+        let bytes: usize = files.iter().map(|f| f.1.len()).sum();
+        let index_bytes: usize = index.iter().map(|f| f.1.len()).sum();
+        summary = format!(
+            "{} documents, {} pages → {} files, {} KB ({} search records, index {} KB)",
+            site.documents.len(),
+            site.pages.len(),
+            files.len(),
+            bytes / 1024,
+            records.len(),
+            index_bytes / 1024
+        );
+    }
+    let _ = fs::remove_dir_all(&tmp);
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(o, "{} — {summary}; median of {runs} runs", root.display());
+    let _ = writeln!(o, "| stage | ms |\n| --- | ---: |");
+    for (name, t) in names.iter().zip(times) {
+        let _ = writeln!(o, "| {name} | {} |", ms(median(t)));
+    }
+    Ok(())
+}
