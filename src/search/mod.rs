@@ -1,8 +1,79 @@
-//! Search: an index built in Rust at build time, shipped as classic
+//! Site search: an index built in Rust at build time, shipped as classic
 //! `<script>` files that set a global, queried by `static/search.js` in the
 //! browser, from file:// as well as over HTTP.
+//!
+//! # Why it is built this way
+//!
+//! The portal must work from a folder on disk, where browsers refuse
+//! `fetch`, ES modules and WebAssembly, so the index is plain JavaScript
+//! that assigns data to `window`; a search page loads more of it by adding
+//! `<script>` tags. The same files work on any static host.
+//!
+//! Chinese has no spaces and readers expect to find any string they can see,
+//! so Chinese is searched as a string: the index maps every Han character
+//! and every overlapping pair of Han characters (within a run of Han) to
+//! the paragraphs that contain it. A query of one or two characters is
+//! answered by one posting list; a longer one by intersecting its pairs and
+//! confirming each candidate against the stored paragraph. Results are
+//! therefore exactly the paragraphs that contain the query: no dictionary,
+//! no segmentation errors, nothing to ship but the index.
+//!
+//! English (and digits and Latin in Chinese text) is searched as words,
+//! lower-cased, with a plural/possessive stemmer small enough to exist
+//! identically in Rust and JS ([`text::stem`]), and the last word of the
+//! query matched as a prefix while the reader types. The rules are in
+//! [`text`] and [`query`]; `search.js` repeats them and a test compares.
+//!
+//! The unit is the paragraph (also each heading and each 专栏 item), so a
+//! result links to the exact anchor. Titles and headings are not searched
+//! as text of their own: they are the records' boosted fields, which raise
+//! paragraphs under a matching heading (BM25 with field boosts, see
+//! [`query`]).
+//!
+//! # Format (version 1)
+//!
+//! Record numbers: Chinese records first, then English, each in reading
+//! order; a language is a range `0..nzh` / `nzh..n`.
+//!
+//! `static/search-index.js` sets `window.GONGKAI_SEARCH` to
+//! `{v, n, nzh, len, tk, xs, parts, inline?}`:
+//! * `len`: the length (stream items) of every record, as varints;
+//! * `parts`: names of the dictionary parts (the first `tk.length`) and of
+//!   the text parts (the next `xs.length`);
+//! * `tk[i]`: the first key of dictionary part `i` (`""` for part 0), keys
+//!   sorted by UTF-16 code units, so a key or a prefix range names its parts;
+//! * `xs[j]`: the first record number of text part `j`;
+//! * `inline`: every part by name, when the whole index is small (up to
+//!   [`index::SINGLE_FILE_MAX`]): one file, one request. Otherwise part `p`
+//!   is `static/search/<p>.js` (its name ends with a hash of its content, so
+//!   caches never mix builds), which does
+//!   `(window.GONGKAI_SEARCH_PARTS||(…={}))["<p>"]={…}`.
+//!
+//! A dictionary part is `{k: "key key …", p: "postings postings …"}` (keys
+//! never contain spaces). Postings are pairs of varints per record:
+//! the gap from the previous record number (from -1), then
+//! `tf*4 + in_title*2 + in_heading`; a record whose title or heading has
+//! the key but whose text does not appears with `tf = 0` (it only ranks).
+//! Varints are base-32 digits from [`index::DIGITS`], low bits first, with
+//! a second set of 32 characters meaning "more digits follow".
+//!
+//! A text part is `{u: [page URLs], s: [titles and headings], r: [[u, anchor,
+//! title, heading, text], …]}`: each string once per part.
+//!
+//! All JSON goes through [`script_safe`], so no content can end the script.
+
+pub mod index;
+pub mod query;
+pub mod text;
 
 use serde::Serialize;
+
+/// Path of the main index file, relative to the site root.
+pub const MAIN_FILE: &str = "static/search-index.js";
+/// Folder of the parts of a split index.
+pub const PARTS_DIR: &str = "static/search/";
+/// What a part file assigns to, before `["name"]=`.
+pub const PART_PREFIX: &str = "(window.GONGKAI_SEARCH_PARTS||(window.GONGKAI_SEARCH_PARTS={}))";
 
 /// One searchable unit: a paragraph (or heading, or box item) of a page.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -20,14 +91,15 @@ pub struct Record {
     pub text: String,
 }
 
-/// The files of the search index, paths relative to the site root.
+/// The files of the search index, paths relative to the site root: the main
+/// file and, for a large site, its parts. Deterministic.
 pub fn build_index(records: &[Record]) -> Vec<(String, Vec<u8>)> {
-    let json = serde_json::to_string(records).expect("records serialize");
-    let js = format!("window.GONGKAI_SEARCH={};\n", script_safe(&json));
-    vec![("static/search-index.js".to_string(), js.into_bytes())]
+    index::build(records)
 }
 
-/// JSON made safe inside a classic script: no `</script>`, no U+2028/9.
+/// JSON made safe inside a classic script: no `</script>`, no `<!--`, no
+/// U+2028/9. Only escapes inside JSON strings, where `<` and `\u003c` mean
+/// the same, so the data is unchanged.
 pub fn script_safe(json: &str) -> String {
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")

@@ -1,0 +1,223 @@
+//! Writing the index: records → the `<script>` files of the format that
+//! [`super::query`] and `search.js` read. The format is described in
+//! `mod.rs`; this file only has to agree with it.
+
+use super::text::{cmp_utf16, fold, han_grams, stream_len, words};
+use super::{script_safe, Record, MAIN_FILE, PARTS_DIR, PART_PREFIX};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+
+/// The alphabet of the variable-length integers: 32 final digits, then 32
+/// continuation digits, 5 bits each, low bits first. No character needs
+/// escaping in JSON or HTML, and none is a space (the list separator).
+pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Up to this many bytes of parts, everything goes inline into the main
+/// file: one request, nothing to load on demand (the one-document site).
+pub const SINGLE_FILE_MAX: usize = 512 * 1024;
+/// Target size of a dictionary part when the index is split.
+pub const TERM_PART_TARGET: usize = 32 * 1024;
+/// Target size of a text part when the index is split.
+pub const TEXT_PART_TARGET: usize = 64 * 1024;
+
+pub fn push_varint(out: &mut String, mut v: u64) {
+    while v >= 32 {
+        out.push(DIGITS[32 + (v & 31) as usize] as char);
+        v >>= 5;
+    }
+    out.push(DIGITS[v as usize] as char);
+}
+
+/// One record, analysed.
+struct Analysed {
+    /// key → (term frequency in the text, in title, in heading)
+    terms: HashMap<String, (u32, bool, bool)>,
+    len: usize,
+}
+
+fn analyse(r: &Record) -> Analysed {
+    let text = fold(&r.text);
+    let title = fold(&r.title);
+    let heading = fold(&r.heading);
+    let mut terms: HashMap<String, (u32, bool, bool)> = HashMap::new();
+    for k in han_grams(&text).into_iter().chain(words(&text)) {
+        terms.entry(k.to_string()).or_default().0 += 1;
+    }
+    for k in han_grams(&title).into_iter().chain(words(&title)) {
+        terms.entry(k.to_string()).or_default().1 = true;
+    }
+    for k in han_grams(&heading).into_iter().chain(words(&heading)) {
+        terms.entry(k.to_string()).or_default().2 = true;
+    }
+    Analysed {
+        terms,
+        len: stream_len(&text),
+    }
+}
+
+/// Chinese records first, then the others, each in the given order: a
+/// language is then a range of record numbers.
+pub fn ordered(records: &[Record]) -> Vec<&Record> {
+    let mut v: Vec<&Record> = records.iter().filter(|r| r.lang == "zh").collect();
+    v.extend(records.iter().filter(|r| r.lang != "zh"));
+    v
+}
+
+fn fnv(bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c9dc5;
+    for b in bytes {
+        h ^= *b as u32;
+        h = h.wrapping_mul(0x01000193);
+    }
+    h
+}
+
+fn json_str(v: &Value) -> String {
+    script_safe(&serde_json::to_string(v).expect("index serializes"))
+}
+
+/// Groups consecutive items into parts of about `target` bytes.
+fn chunk<T>(items: Vec<(usize, T)>, target: usize) -> Vec<Vec<T>> {
+    let mut parts: Vec<Vec<T>> = vec![Vec::new()];
+    let mut size = 0;
+    for (n, item) in items {
+        if size > 0 && size + n > target {
+            parts.push(Vec::new());
+            size = 0;
+        }
+        size += n;
+        parts.last_mut().unwrap().push(item);
+    }
+    parts
+}
+
+pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
+    let recs = ordered(records);
+    let analysed: Vec<Analysed> = recs.par_iter().map(|r| analyse(r)).collect();
+
+    // Dictionary: key → postings, record numbers ascending.
+    let mut dict: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+    for (id, a) in analysed.iter().enumerate() {
+        for (k, &(tf, t, h)) in &a.terms {
+            let code = tf * 4 + (t as u32) * 2 + h as u32;
+            dict.entry(k.as_str()).or_default().push((id as u32, code));
+        }
+    }
+    let mut keys: Vec<&str> = dict.keys().copied().collect();
+    keys.sort_by(|a, b| cmp_utf16(a, b));
+    let encoded: Vec<(usize, (&str, String))> = keys
+        .par_iter()
+        .map(|k| {
+            let mut post = dict[k].clone();
+            post.sort_unstable();
+            let mut s = String::with_capacity(post.len() * 2);
+            let mut prev: i64 = -1;
+            for (id, code) in post {
+                push_varint(&mut s, (id as i64 - prev) as u64);
+                push_varint(&mut s, code as u64);
+                prev = id as i64;
+            }
+            (k.len() + s.len() + 2, (*k, s))
+        })
+        .collect();
+
+    // Text: each record with its page, anchor, title and heading.
+    let texts: Vec<(usize, &Record)> = recs
+        .iter()
+        .map(|r| (r.text.len() + r.url.len() + 16, *r))
+        .collect();
+
+    let mut parts: Vec<(String, Value)> = Vec::new();
+    let mut tk = Vec::new();
+    let term_total: usize = encoded.iter().map(|e| e.0).sum();
+    let text_total: usize = texts.iter().map(|e| e.0).sum();
+    let single = term_total + text_total <= SINGLE_FILE_MAX;
+    let (term_target, text_target) = if single {
+        (usize::MAX, usize::MAX)
+    } else {
+        (TERM_PART_TARGET, TEXT_PART_TARGET)
+    };
+    for group in chunk(encoded, term_target) {
+        tk.push(if tk.is_empty() {
+            String::new()
+        } else {
+            group[0].0.to_string()
+        });
+        let k: Vec<&str> = group.iter().map(|g| g.0).collect();
+        let p: Vec<&str> = group.iter().map(|g| g.1.as_str()).collect();
+        parts.push((
+            format!("t{}", parts.len()),
+            json!({"k": k.join(" "), "p": p.join(" ")}),
+        ));
+    }
+    let n_terms = parts.len();
+    let mut xs = Vec::new();
+    let mut next = 0usize;
+    for group in chunk(texts, text_target) {
+        xs.push(next);
+        next += group.len();
+        let mut urls: Vec<&str> = Vec::new();
+        let mut url_ix: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut strs: Vec<&str> = Vec::new();
+        let mut str_ix: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut rows = Vec::new();
+        for r in group {
+            let (page, anchor) = r.url.split_once('#').unwrap_or((r.url.as_str(), ""));
+            let u = *url_ix.entry(page).or_insert_with(|| {
+                urls.push(page);
+                urls.len() - 1
+            });
+            let t = *str_ix.entry(r.title.as_str()).or_insert_with(|| {
+                strs.push(r.title.as_str());
+                strs.len() - 1
+            });
+            let h = *str_ix.entry(r.heading.as_str()).or_insert_with(|| {
+                strs.push(r.heading.as_str());
+                strs.len() - 1
+            });
+            rows.push(json!([u, anchor, t, h, r.text]));
+        }
+        parts.push((
+            format!("x{}", parts.len() - n_terms),
+            json!({"u": urls, "s": strs, "r": rows}),
+        ));
+    }
+
+    let mut lens = String::new();
+    for a in &analysed {
+        push_varint(&mut lens, a.len as u64);
+    }
+    let nzh = recs.iter().filter(|r| r.lang == "zh").count();
+    let mut main = json!({
+        "v": 1,
+        "n": recs.len(),
+        "nzh": nzh,
+        "len": lens,
+        "tk": tk,
+        "xs": xs,
+    });
+    let mut files = Vec::new();
+    let mut names = Vec::new();
+    let mut inline = serde_json::Map::new();
+    for (name, value) in parts {
+        let body = json_str(&value);
+        if single {
+            names.push(name.clone());
+            inline.insert(name, value);
+        } else {
+            let name = format!("{name}.{:08x}", fnv(body.as_bytes()));
+            let js = format!("{PART_PREFIX}[\"{name}\"]={body};\n");
+            files.push((format!("{PARTS_DIR}{name}.js"), js.into_bytes()));
+            names.push(name);
+        }
+    }
+    main["parts"] = json!(names);
+    if single {
+        main["inline"] = Value::Object(inline);
+    }
+    let js = format!("window.GONGKAI_SEARCH={};\n", json_str(&main));
+    files.push((MAIN_FILE.to_string(), js.into_bytes()));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}

@@ -1,0 +1,521 @@
+//! Reading the index and answering a query: the same algorithm as the
+//! `engine` of `themes/default/static/search.js`, step for step, so that the
+//! Rust tests exercise the real files the browser gets, and a node test can
+//! check that the JS gives the same answers.
+//!
+//! A query is folded like the text, then cut into terms: white space
+//! separates terms, `"…"` makes one phrase term (an unclosed quote runs to
+//! the end). A term that contains a Han character is a **substring** term; a
+//! term of one word is a **word** term; several words (quoted, or joined by
+//! punctuation like `high-quality`) make a **phrase** term. All terms must
+//! match in the paragraph's own text (AND); title and heading only rank.
+//!
+//! * substring: the folded paragraph contains the term's folded string.
+//! * word: the paragraph has a word with the same stem, or — for the last
+//!   word of the query, while it is being typed (no space after it) — a word
+//!   that starts with it.
+//! * phrase: consecutive stream items equal the words (the last one may be a
+//!   prefix, as above, when the phrase is the unfinished end of the query).
+//!
+//! Candidates come from the dictionary; a term is *exact* when its postings
+//! alone decide it (a Han string of one or two characters, one word), and
+//! otherwise every candidate is confirmed against the stored text. Queries
+//! of two or more terms always read the candidates' text, for the sentence
+//! bonus.
+
+use super::index::DIGITS;
+use super::text::{
+    cmp_utf16, fold, han_runs, is_han, run_bigrams, sentences, stem, stem_base, stream, words,
+};
+use super::{MAIN_FILE, PARTS_DIR, PART_PREFIX};
+use serde_json::Value;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+pub const K1: f64 = 1.2;
+pub const B: f64 = 0.75;
+pub const TITLE_BOOST: f64 = 2.0;
+pub const HEADING_BOOST: f64 = 1.0;
+pub const SENTENCE_BONUS: f64 = 1.25;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    Substring(String),
+    Word { tok: String, prefix: bool },
+    Phrase { toks: Vec<String>, prefix: bool },
+}
+
+/// Which records a query searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Zh,
+    En,
+    All,
+}
+
+/// Splits a query into terms (see the module documentation).
+pub fn parse(query: &str) -> Vec<Term> {
+    let q = fold(query);
+    // (text, quoted, closed)
+    let mut chunks: Vec<(String, bool, bool)> = Vec::new();
+    let mut cur = String::new();
+    let mut in_quote = false;
+    for c in q.chars() {
+        if in_quote {
+            if c == '"' {
+                chunks.push((std::mem::take(&mut cur), true, true));
+                in_quote = false;
+            } else {
+                cur.push(c);
+            }
+        } else if c == '"' || c.is_whitespace() {
+            if !cur.is_empty() {
+                chunks.push((std::mem::take(&mut cur), false, false));
+            }
+            in_quote = c == '"';
+        } else {
+            cur.push(c);
+        }
+    }
+    if in_quote || !cur.is_empty() {
+        chunks.push((cur, in_quote, false));
+    }
+    let open_end = !q.ends_with(|c: char| c.is_whitespace());
+    let last = chunks.len().saturating_sub(1);
+    let mut terms: Vec<Term> = Vec::new();
+    for (i, (chunk, quoted, closed)) in chunks.iter().enumerate() {
+        let chunk = chunk.trim();
+        let term = if chunk.chars().any(is_han) {
+            Term::Substring(chunk.to_string())
+        } else {
+            let items = stream(chunk);
+            if items.is_empty() {
+                continue;
+            }
+            let prefix =
+                i == last && open_end && !closed && items.last().unwrap().end == chunk.len();
+            let toks: Vec<String> = items.iter().map(|t| t.text.to_string()).collect();
+            if toks.len() == 1 && !quoted {
+                Term::Word {
+                    tok: toks.into_iter().next().unwrap(),
+                    prefix,
+                }
+            } else {
+                Term::Phrase { toks, prefix }
+            }
+        };
+        if !terms.contains(&term) {
+            terms.push(term);
+        }
+    }
+    terms
+}
+
+/// Overlapping occurrences of `needle` in `hay`.
+fn count_overlapping(hay: &str, needle: &str) -> u32 {
+    let step = needle.chars().next().map_or(1, char::len_utf8);
+    let mut n = 0;
+    let mut from = 0;
+    while let Some(p) = hay[from..].find(needle) {
+        n += 1;
+        from += p + step;
+    }
+    n
+}
+
+fn word_matches(t: &str, tok: &str, stem_tok: &str, prefix: bool) -> bool {
+    (prefix && t.starts_with(tok)) || stem(t) == stem_tok
+}
+
+/// How often `term` matches in a folded text. The definition of a match.
+pub fn count(term: &Term, folded: &str) -> u32 {
+    match term {
+        Term::Substring(s) => count_overlapping(folded, s),
+        Term::Word { tok, prefix } => {
+            let st = stem(tok);
+            words(folded)
+                .filter(|t| word_matches(t, tok, &st, *prefix))
+                .count() as u32
+        }
+        Term::Phrase { toks, prefix } => {
+            let items = stream(folded);
+            let n = toks.len();
+            if items.len() < n {
+                return 0;
+            }
+            (0..=items.len() - n)
+                .filter(|&i| {
+                    (0..n).all(|j| {
+                        let t = items[i + j].text;
+                        if j == n - 1 && *prefix {
+                            t.starts_with(toks[j].as_str())
+                        } else {
+                            t == toks[j]
+                        }
+                    })
+                })
+                .count() as u32
+        }
+    }
+}
+
+/// A record as stored, for display.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    pub url: String,
+    pub title: String,
+    pub heading: String,
+    pub text: String,
+}
+
+/// The index, read back from the files `build_index` wrote.
+pub struct Index {
+    pub n: usize,
+    pub nzh: usize,
+    pub lens: Vec<u32>,
+    tk: Vec<String>,
+    terms: Vec<(Vec<String>, Vec<String>)>,
+    pub docs: Vec<Doc>,
+    avg: [f64; 2],
+}
+
+/// Matches of one term: record → (tf, in title, in heading).
+type Hits = BTreeMap<u32, (u32, bool, bool)>;
+
+/// The answer to a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Record numbers and scores, best first.
+    pub hits: Vec<(u32, f64)>,
+    /// Matches in each language, whatever the scope.
+    pub zh: usize,
+    pub en: usize,
+    /// Whether the stored text had to be read (for the benchmark).
+    pub read_text: bool,
+}
+
+pub fn decode_varints(s: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let (mut v, mut shift) = (0u64, 0u32);
+    for b in s.bytes() {
+        let d = DIGITS.iter().position(|&x| x == b).expect("index digit") as u64;
+        if d >= 32 {
+            v |= (d - 32) << shift;
+            shift += 5;
+        } else {
+            out.push(v | (d << shift));
+            v = 0;
+            shift = 0;
+        }
+    }
+    out
+}
+
+fn strip<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    s.strip_prefix(prefix)?.trim_end().strip_suffix(';')
+}
+
+fn as_str(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+impl Index {
+    /// Reads the index from the files of a build (paths relative to the
+    /// site root), as the browser would find them.
+    pub fn from_files(files: &[(String, Vec<u8>)]) -> Result<Index, String> {
+        let get = |p: &str| {
+            files
+                .iter()
+                .find(|f| f.0 == p)
+                .map(|f| String::from_utf8_lossy(&f.1).into_owned())
+                .ok_or(format!("missing {p}"))
+        };
+        let main_js = get(MAIN_FILE)?;
+        let main: Value =
+            serde_json::from_str(strip(&main_js, "window.GONGKAI_SEARCH=").ok_or("bad main file")?)
+                .map_err(|e| e.to_string())?;
+        let names: Vec<String> = main["parts"]
+            .as_array()
+            .ok_or("no parts")?
+            .iter()
+            .map(|v| as_str(v).to_string())
+            .collect();
+        let part = |name: &str| -> Result<Value, String> {
+            if let Some(v) = main.get("inline").and_then(|m| m.get(name)) {
+                return Ok(v.clone());
+            }
+            let js = get(&format!("{PARTS_DIR}{name}.js"))?;
+            let body = strip(&js, &format!("{PART_PREFIX}[\"{name}\"]="))
+                .ok_or(format!("bad part {name}"))?;
+            serde_json::from_str(body).map_err(|e| e.to_string())
+        };
+        let tk: Vec<String> = main["tk"]
+            .as_array()
+            .ok_or("no tk")?
+            .iter()
+            .map(|v| as_str(v).to_string())
+            .collect();
+        let mut terms = Vec::new();
+        for name in &names[..tk.len()] {
+            let p = part(name)?;
+            let k = as_str(&p["k"]).split(' ').map(String::from).collect();
+            let ps = as_str(&p["p"]).split(' ').map(String::from).collect();
+            terms.push((k, ps));
+        }
+        let mut docs = Vec::new();
+        for name in &names[tk.len()..] {
+            let p = part(name)?;
+            let u = p["u"].as_array().ok_or("no u")?;
+            let s = p["s"].as_array().ok_or("no s")?;
+            for r in p["r"].as_array().ok_or("no r")? {
+                let ix = |i: usize| r[i].as_u64().unwrap_or(0) as usize;
+                let anchor = as_str(&r[1]);
+                let page = as_str(&u[ix(0)]);
+                docs.push(Doc {
+                    url: if anchor.is_empty() {
+                        page.to_string()
+                    } else {
+                        format!("{page}#{anchor}")
+                    },
+                    title: as_str(&s[ix(2)]).to_string(),
+                    heading: as_str(&s[ix(3)]).to_string(),
+                    text: as_str(&r[4]).to_string(),
+                });
+            }
+        }
+        let n = main["n"].as_u64().ok_or("no n")? as usize;
+        let nzh = main["nzh"].as_u64().ok_or("no nzh")? as usize;
+        let lens: Vec<u32> = decode_varints(as_str(&main["len"]))
+            .into_iter()
+            .map(|v| v as u32)
+            .collect();
+        if docs.len() != n || lens.len() != n {
+            return Err("record count mismatch".into());
+        }
+        let avg = |r: std::ops::Range<usize>| {
+            let c = r.len();
+            let sum: f64 = lens[r].iter().map(|&l| l as f64).sum();
+            if c == 0 || sum == 0.0 {
+                1.0
+            } else {
+                sum / c as f64
+            }
+        };
+        let avg = [avg(0..nzh), avg(nzh..n)];
+        Ok(Index {
+            n,
+            nzh,
+            lens,
+            tk,
+            terms,
+            docs,
+            avg,
+        })
+    }
+
+    /// Dictionary entries whose key equals `key`, or starts with it.
+    fn lookup(&self, key: &str, prefix: bool) -> Vec<(&str, &str)> {
+        let mut out = Vec::new();
+        // The last part whose first key is <= key.
+        let mut p = self
+            .tk
+            .partition_point(|k| cmp_utf16(k, key) != Ordering::Greater)
+            .saturating_sub(1);
+        loop {
+            let (keys, posts) = &self.terms[p];
+            let mut i = keys.partition_point(|k| cmp_utf16(k, key) == Ordering::Less);
+            while i < keys.len() && (keys[i] == key || (prefix && keys[i].starts_with(key))) {
+                out.push((keys[i].as_str(), posts[i].as_str()));
+                i += 1;
+            }
+            p += 1;
+            if !prefix || p >= self.tk.len() || !self.tk[p].starts_with(key) {
+                break;
+            }
+        }
+        out
+    }
+
+    fn postings(post: &str) -> impl Iterator<Item = (u32, (u32, bool, bool))> {
+        let v = decode_varints(post);
+        let mut id: i64 = -1;
+        v.chunks(2)
+            .map(move |c| {
+                id += c[0] as i64;
+                let code = c[1] as u32;
+                (id as u32, (code >> 2, code & 2 != 0, code & 1 != 0))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    fn merged<'a>(entries: impl IntoIterator<Item = &'a str>) -> Hits {
+        let mut hits = Hits::new();
+        for post in entries {
+            for (id, (tf, t, h)) in Self::postings(post) {
+                let e = hits.entry(id).or_default();
+                e.0 += tf;
+                e.1 |= t;
+                e.2 |= h;
+            }
+        }
+        hits
+    }
+
+    fn in_text(h: Hits) -> Hits {
+        h.into_iter().filter(|e| e.1 .0 > 0).collect()
+    }
+
+    fn intersect(sets: Vec<Hits>) -> Hits {
+        let mut it = sets.into_iter();
+        let mut acc = it.next().unwrap_or_default();
+        for s in it {
+            acc.retain(|k, _| s.contains_key(k));
+        }
+        acc
+    }
+
+    fn in_scope(&self, id: u32, scope: Scope) -> bool {
+        match scope {
+            Scope::All => true,
+            Scope::Zh => (id as usize) < self.nzh,
+            Scope::En => (id as usize) >= self.nzh,
+        }
+    }
+
+    /// Candidates of a term, whether they are exact, and its document
+    /// frequency in `scope` (for exact terms the true one, otherwise the
+    /// smallest of its parts').
+    fn term_hits(&self, term: &Term, scope: Scope) -> (Hits, bool, usize) {
+        let df = |h: &Hits| h.keys().filter(|&&id| self.in_scope(id, scope)).count();
+        match term {
+            Term::Substring(s) => {
+                let mut grams: Vec<&str> = han_runs(s).into_iter().flat_map(run_bigrams).collect();
+                grams.sort();
+                grams.dedup();
+                let sets: Vec<Hits> = grams
+                    .iter()
+                    .map(|g| Self::in_text(Self::merged(self.lookup(g, false).iter().map(|e| e.1))))
+                    .collect();
+                let min_df = sets.iter().map(df).min().unwrap_or(0);
+                let exact = han_runs(s) == [s.as_str()] && s.chars().count() <= 2;
+                (Self::intersect(sets), exact, min_df)
+            }
+            Term::Word { tok, prefix } => {
+                let st = stem(tok);
+                let mut entries: Vec<(&str, &str)> = self
+                    .lookup(stem_base(&st), true)
+                    .into_iter()
+                    .filter(|e| stem(e.0) == st)
+                    .collect();
+                if *prefix {
+                    entries.extend(self.lookup(tok, true));
+                }
+                entries.sort();
+                entries.dedup();
+                let h = Self::in_text(Self::merged(entries.iter().map(|e| e.1)));
+                let d = df(&h);
+                (h, true, d)
+            }
+            Term::Phrase { toks, prefix } => {
+                let sets: Vec<Hits> = toks
+                    .iter()
+                    .enumerate()
+                    .map(|(j, t)| {
+                        let p = *prefix && j == toks.len() - 1;
+                        Self::in_text(Self::merged(self.lookup(t, p).iter().map(|e| e.1)))
+                    })
+                    .collect();
+                let min_df = sets.iter().map(df).min().unwrap_or(0);
+                (Self::intersect(sets), false, min_df)
+            }
+        }
+    }
+
+    pub fn search(&self, query: &str, scope: Scope) -> Outcome {
+        let terms = parse(query);
+        let mut out = Outcome {
+            hits: Vec::new(),
+            zh: 0,
+            en: 0,
+            read_text: false,
+        };
+        if terms.is_empty() {
+            return out;
+        }
+        let evaluated: Vec<(Hits, bool, usize)> =
+            terms.iter().map(|t| self.term_hits(t, scope)).collect();
+        let mut ids: Vec<u32> = evaluated[0].0.keys().copied().collect();
+        for e in &evaluated[1..] {
+            ids.retain(|id| e.0.contains_key(id));
+        }
+        let read_text = terms.len() > 1 || evaluated.iter().any(|e| !e.1);
+        out.read_text = read_text;
+        // (id, per-term (tf, title, heading), all terms in one sentence)
+        let mut matched: Vec<(u32, Vec<(u32, bool, bool)>, bool)> = Vec::new();
+        for id in ids {
+            if read_text {
+                let d = &self.docs[id as usize];
+                let text = fold(&d.text);
+                let title = fold(&d.title);
+                let heading = fold(&d.heading);
+                let per: Vec<(u32, bool, bool)> = terms
+                    .iter()
+                    .map(|t| {
+                        (
+                            count(t, &text),
+                            count(t, &title) > 0,
+                            count(t, &heading) > 0,
+                        )
+                    })
+                    .collect();
+                if per.iter().any(|p| p.0 == 0) {
+                    continue;
+                }
+                let bonus = terms.len() > 1
+                    && sentences(&text)
+                        .iter()
+                        .any(|s| terms.iter().all(|t| count(t, s) > 0));
+                matched.push((id, per, bonus));
+            } else {
+                matched.push((id, vec![evaluated[0].0[&id]], false));
+            }
+        }
+        for m in &matched {
+            if (m.0 as usize) < self.nzh {
+                out.zh += 1;
+            } else {
+                out.en += 1;
+            }
+        }
+        let n_scope = match scope {
+            Scope::Zh => self.nzh,
+            Scope::En => self.n - self.nzh,
+            Scope::All => self.n,
+        } as f64;
+        let mut scored: Vec<(u32, f64, i64)> = matched
+            .into_iter()
+            .filter(|m| self.in_scope(m.0, scope))
+            .map(|(id, per, bonus)| {
+                let lang = usize::from(id as usize >= self.nzh);
+                let norm = 1.0 - B + B * self.lens[id as usize] as f64 / self.avg[lang];
+                let mut s = 0.0;
+                for (k, &(tf, t, h)) in per.iter().enumerate() {
+                    let df = evaluated[k].2 as f64;
+                    let idf = (1.0 + (n_scope - df + 0.5) / (df + 0.5)).ln();
+                    let w = tf as f64 / norm
+                        + TITLE_BOOST * f64::from(u8::from(t))
+                        + HEADING_BOOST * f64::from(u8::from(h));
+                    s += idf * (w * (K1 + 1.0)) / (w + K1);
+                }
+                if bonus {
+                    s *= SENTENCE_BONUS;
+                }
+                (id, s, (s * 1e6).round() as i64)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        out.hits = scored.into_iter().map(|s| (s.0, s.1)).collect();
+        out
+    }
+}
