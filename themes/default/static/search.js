@@ -1,1 +1,632 @@
-/* gongkai search UI: see src/search. */
+/* gongkai search.
+ *
+ * The index is built by `gongkai build` (src/search, whose module docs
+ * describe the format) and arrives as classic scripts that set globals, so
+ * this works from file:// as well as from any web server: no fetch, no
+ * modules, no WebAssembly, no dependencies.
+ *
+ * The text rules (text.*) and the query algorithm (Engine) are the Rust ones
+ * of src/search/text.rs and src/search/query.rs, in the same order; a test
+ * runs this file under node and compares its answers with Rust's. Change
+ * both or neither.
+ *
+ * Everything from the content reaches the page through textContent and
+ * setAttribute, never as HTML.
+ */
+(function (global) {
+  'use strict';
+
+  /* ---------- text: src/search/text.rs ---------- */
+
+  var HAN = [
+    [0x3005, 0x3005], [0x3007, 0x3007], [0x3021, 0x3029], [0x3038, 0x303b],
+    [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff],
+    [0x20000, 0x2fa1f], [0x30000, 0x323af]
+  ];
+  var WORD = /^[\p{Alphabetic}\p{N}\p{M}]$/u;
+  // Rust's char::is_whitespace (White_Space), which differs from JS \s.
+  var WS = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
+
+  function fold(s) { return s.normalize('NFKC').toLowerCase(); }
+  function isHan(ch) {
+    var c = ch.codePointAt(0);
+    for (var i = 0; i < HAN.length; i++) if (c >= HAN[i][0] && c <= HAN[i][1]) return true;
+    return false;
+  }
+  function isWord(ch) { return !isHan(ch) && WORD.test(ch); }
+  function isJoiner(ch) {
+    return ch === '.' || ch === '+' || ch === "'" || ch === '\u2019' || ch === '&';
+  }
+  function isWs(ch) { return WS.test(ch); }
+  function trim(s) {
+    var a = Array.from(s), i = 0, j = a.length;
+    while (i < j && isWs(a[i])) i++;
+    while (j > i && isWs(a[j - 1])) j--;
+    return a.slice(i, j).join('');
+  }
+
+  /* Word tokens and single Han characters, with UTF-16 offsets. */
+  function stream(s) {
+    var chars = [], offs = [], off = 0;
+    for (var ch of s) { chars.push(ch); offs.push(off); off += ch.length; }
+    offs.push(off);
+    var out = [], i = 0;
+    while (i < chars.length) {
+      var c = chars[i];
+      if (isHan(c)) {
+        out.push({ text: c, start: offs[i], end: offs[i + 1], han: true });
+        i++;
+      } else if (isWord(c)) {
+        var j = i + 1;
+        while (j < chars.length) {
+          if (isWord(chars[j])) j++;
+          else if (isJoiner(chars[j]) && j + 1 < chars.length && isWord(chars[j + 1])) j += 2;
+          else break;
+        }
+        out.push({ text: s.slice(offs[i], offs[j]), start: offs[i], end: offs[j], han: false });
+        i = j;
+      } else {
+        i++;
+      }
+    }
+    return out;
+  }
+  function words(s) {
+    return stream(s).filter(function (t) { return !t.han; }).map(function (t) { return t.text; });
+  }
+  function hanRuns(s) {
+    var out = [], cur = '';
+    for (var ch of s) {
+      if (isHan(ch)) cur += ch;
+      else if (cur) { out.push(cur); cur = ''; }
+    }
+    if (cur) out.push(cur);
+    return out;
+  }
+  function runBigrams(run) {
+    var a = Array.from(run);
+    if (a.length <= 1) return [run];
+    var out = [];
+    for (var k = 0; k + 1 < a.length; k++) out.push(a[k] + a[k + 1]);
+    return out;
+  }
+  function endsWith(w, s) { return w.length >= s.length && w.slice(w.length - s.length) === s; }
+  function stem(w) {
+    var ps = ["'s", '\u2019s'];
+    for (var i = 0; i < ps.length; i++) {
+      if (w.length > ps[i].length && endsWith(w, ps[i])) { w = w.slice(0, w.length - ps[i].length); break; }
+    }
+    var n = Array.from(w).length;
+    if (n >= 4 && endsWith(w, 'ies') && !endsWith(w, 'eies') && !endsWith(w, 'aies')) {
+      return w.slice(0, w.length - 3) + 'y';
+    }
+    if (n >= 3 && endsWith(w, 'es') && !endsWith(w, 'aes') && !endsWith(w, 'ees') && !endsWith(w, 'oes')) {
+      return w.slice(0, w.length - 1);
+    }
+    if (n >= 3 && endsWith(w, 's') && !endsWith(w, 'us') && !endsWith(w, 'ss')) {
+      return w.slice(0, w.length - 1);
+    }
+    return w;
+  }
+  function stemBase(s) { return endsWith(s, 'y') ? s.slice(0, s.length - 1) : s; }
+  function sentences(s) {
+    var chars = Array.from(s), out = [], cur = '';
+    for (var i = 0; i < chars.length; i++) {
+      var c = chars[i];
+      cur += c;
+      var cut = c === '\u3002' || c === '!' || c === '?' || c === ';' ||
+        (c === '.' && (i + 1 === chars.length || isWs(chars[i + 1])));
+      if (cut) { out.push(cur); cur = ''; }
+    }
+    if (cur) out.push(cur);
+    return out;
+  }
+
+  /* ---------- query: src/search/query.rs ---------- */
+
+  var K1 = 1.2, B = 0.75, TITLE_BOOST = 2.0, HEADING_BOOST = 1.0, SENTENCE_BONUS = 1.25;
+  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+  var DIGIT = {};
+  for (var d = 0; d < 64; d++) DIGIT[DIGITS[d]] = d;
+
+  function sameTerm(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+  function parse(query) {
+    var q = fold(query), chunks = [], cur = '', inQuote = false;
+    for (var c of q) {
+      if (inQuote) {
+        if (c === '"') { chunks.push([cur, true, true]); cur = ''; inQuote = false; } else cur += c;
+      } else if (c === '"' || isWs(c)) {
+        if (cur) { chunks.push([cur, false, false]); cur = ''; }
+        inQuote = c === '"';
+      } else {
+        cur += c;
+      }
+    }
+    if (inQuote || cur) chunks.push([cur, inQuote, false]);
+    var lastCh = Array.from(q).pop();
+    var openEnd = !(lastCh !== undefined && isWs(lastCh));
+    var last = Math.max(chunks.length - 1, 0), terms = [];
+    for (var i = 0; i < chunks.length; i++) {
+      var chunk = trim(chunks[i][0]), quoted = chunks[i][1], closed = chunks[i][2], term;
+      if (Array.from(chunk).some(isHan)) {
+        term = { kind: 'sub', s: chunk };
+      } else {
+        var items = stream(chunk);
+        if (!items.length) continue;
+        var prefix = i === last && openEnd && !closed && items[items.length - 1].end === chunk.length;
+        var toks = items.map(function (t) { return t.text; });
+        term = toks.length === 1 && !quoted ? { kind: 'word', tok: toks[0], prefix: prefix }
+          : { kind: 'phrase', toks: toks, prefix: prefix };
+      }
+      if (!terms.some(function (t) { return sameTerm(t, term); })) terms.push(term);
+    }
+    return terms;
+  }
+
+  /* Where a term matches in a folded text: [start, end) UTF-16 spans. Its
+     length is the match count of query.rs's `count`. */
+  function spans(term, folded) {
+    var out = [];
+    if (term.kind === 'sub') {
+      var s = term.s, step = s.codePointAt(0) > 0xffff ? 2 : 1, from = 0, p;
+      while ((p = folded.indexOf(s, from)) >= 0) { out.push([p, p + s.length]); from = p + step; }
+    } else if (term.kind === 'word') {
+      var st = stem(term.tok);
+      stream(folded).forEach(function (t) {
+        if (!t.han && ((term.prefix && t.text.startsWith(term.tok)) || stem(t.text) === st)) out.push([t.start, t.end]);
+      });
+    } else {
+      var items = stream(folded), n = term.toks.length;
+      for (var i = 0; i + n <= items.length; i++) {
+        var ok = true;
+        for (var j = 0; j < n && ok; j++) {
+          var t = items[i + j].text;
+          ok = j === n - 1 && term.prefix ? t.startsWith(term.toks[j]) : t === term.toks[j];
+        }
+        if (ok) out.push([items[i].start, items[i + n - 1].end]);
+      }
+    }
+    return out;
+  }
+  function count(term, folded) { return spans(term, folded).length; }
+
+  function decodeVarints(s) {
+    var out = [], v = 0, mul = 1;
+    for (var i = 0; i < s.length; i++) {
+      var d = DIGIT[s[i]];
+      if (d >= 32) { v += (d - 32) * mul; mul *= 32; } else { out.push(v + d * mul); v = 0; mul = 1; }
+    }
+    return out;
+  }
+  function lowerBound(arr, key) {
+    var lo = 0, hi = arr.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (arr[mid] < key) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function upperBound(arr, key) {
+    var lo = 0, hi = arr.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (arr[mid] <= key) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  /* The index of `main` (window.GONGKAI_SEARCH); `loadPart(name)` returns a
+     promise of a part that is not inline. */
+  function Engine(main, loadPart) {
+    this.main = main;
+    this.n = main.n;
+    this.nzh = main.nzh;
+    this.lens = decodeVarints(main.len);
+    this.loadPart = loadPart;
+    this.cache = {};
+    this.folded = {};
+    var avg = function (lens, a, b) {
+      var sum = 0;
+      for (var i = a; i < b; i++) sum += lens[i];
+      return b - a === 0 || sum === 0 ? 1 : sum / (b - a);
+    };
+    this.avg = [avg(this.lens, 0, this.nzh), avg(this.lens, this.nzh, this.n)];
+  }
+  Engine.prototype.part = function (i) {
+    var name = this.main.parts[i], self = this;
+    if (!this.cache[name]) {
+      var inline = this.main.inline && this.main.inline[name];
+      this.cache[name] = (inline ? Promise.resolve(inline) : this.loadPart(name)).then(function (p) {
+        return i < self.main.tk.length ? { keys: p.k.split(' '), posts: p.p.split(' ') } : self.unpackText(p, i - self.main.tk.length);
+      });
+    }
+    return this.cache[name];
+  };
+  Engine.prototype.unpackText = function (p, j) {
+    var first = this.main.xs[j];
+    return p.r.map(function (r, k) {
+      var url = p.u[r[0]];
+      return { id: first + k, url: r[1] ? url + '#' + r[1] : url, title: p.s[r[2]], heading: p.s[r[3]], text: r[4] };
+    });
+  };
+  /* Dictionary entries [key, postings] equal to `key` or starting with it. */
+  Engine.prototype.lookup = function (key, prefix) {
+    var tk = this.main.tk, first = Math.max(upperBound(tk, key) - 1, 0), last = first;
+    if (prefix) while (last + 1 < tk.length && tk[last + 1].startsWith(key)) last++;
+    var loads = [];
+    for (var p = first; p <= last; p++) loads.push(this.part(p));
+    return Promise.all(loads).then(function (parts) {
+      var out = [];
+      parts.forEach(function (part) {
+        for (var i = lowerBound(part.keys, key); i < part.keys.length; i++) {
+          var k = part.keys[i];
+          if (k === key || (prefix && k.startsWith(key))) out.push([k, part.posts[i]]);
+          else break;
+        }
+      });
+      return out;
+    });
+  };
+  function merged(entries) {
+    var hits = new Map();
+    entries.forEach(function (e) {
+      var v = decodeVarints(e[1]), id = -1;
+      for (var i = 0; i < v.length; i += 2) {
+        id += v[i];
+        var code = v[i + 1], h = hits.get(id);
+        if (!h) { h = [0, false, false]; hits.set(id, h); }
+        h[0] += code >> 2; h[1] = h[1] || (code & 2) !== 0; h[2] = h[2] || (code & 1) !== 0;
+      }
+    });
+    var out = new Map();
+    hits.forEach(function (h, id) { if (h[0] > 0) out.set(id, h); });
+    return out;
+  }
+  function intersect(sets) {
+    var acc = sets[0] || new Map();
+    for (var i = 1; i < sets.length; i++) {
+      var next = new Map();
+      acc.forEach(function (v, k) { if (sets[i].has(k)) next.set(k, v); });
+      acc = next;
+    }
+    return acc;
+  }
+  function uniqueSorted(a) {
+    return a.slice().sort(function (x, y) { return x < y ? -1 : x > y ? 1 : 0; })
+      .filter(function (x, i, s) { return i === 0 || s[i - 1] !== x; });
+  }
+  Engine.prototype.inScope = function (id, scope) {
+    return scope === 'all' || (scope === 'zh' ? id < this.nzh : id >= this.nzh);
+  };
+  /* [hits, exact, df] of query.rs's term_hits. */
+  Engine.prototype.termHits = function (term, scope) {
+    var self = this;
+    var df = function (h) { var c = 0; h.forEach(function (_, id) { if (self.inScope(id, scope)) c++; }); return c; };
+    var minDf = function (sets) { return sets.length ? Math.min.apply(null, sets.map(df)) : 0; };
+    if (term.kind === 'sub') {
+      var runs = hanRuns(term.s), grams = [];
+      runs.forEach(function (r) { grams = grams.concat(runBigrams(r)); });
+      grams = uniqueSorted(grams);
+      return Promise.all(grams.map(function (g) { return self.lookup(g, false).then(merged); }))
+        .then(function (sets) {
+          var exact = runs.length === 1 && runs[0] === term.s && Array.from(term.s).length <= 2;
+          return [intersect(sets), exact, minDf(sets)];
+        });
+    }
+    if (term.kind === 'word') {
+      var st = stem(term.tok);
+      var looks = [self.lookup(stemBase(st), true).then(function (es) {
+        return es.filter(function (e) { return stem(e[0]) === st; });
+      })];
+      if (term.prefix) looks.push(self.lookup(term.tok, true));
+      return Promise.all(looks).then(function (lists) {
+        var seen = {}, entries = [];
+        lists.forEach(function (l) { l.forEach(function (e) { if (!seen[e[0]]) { seen[e[0]] = 1; entries.push(e); } }); });
+        var h = merged(entries);
+        return [h, true, df(h)];
+      });
+    }
+    return Promise.all(term.toks.map(function (t, j) {
+      return self.lookup(t, term.prefix && j === term.toks.length - 1).then(merged);
+    })).then(function (sets) { return [intersect(sets), false, minDf(sets)]; });
+  };
+  /* The records `ids` (ascending or not), loading their text parts. */
+  Engine.prototype.docs = function (ids) {
+    var xs = this.main.xs, tk = this.main.tk.length, need = {}, self = this;
+    ids.forEach(function (id) { need[upperBound(xs, id) - 1] = true; });
+    var js = Object.keys(need).map(Number);
+    return Promise.all(js.map(function (j) { return self.part(tk + j); })).then(function (parts) {
+      var byId = {};
+      parts.forEach(function (docs) { docs.forEach(function (doc) { byId[doc.id] = doc; }); });
+      return ids.map(function (id) { return byId[id]; });
+    });
+  };
+  Engine.prototype.foldedDoc = function (doc) {
+    var f = this.folded[doc.id];
+    if (!f) f = this.folded[doc.id] = { text: fold(doc.text), title: fold(doc.title), heading: fold(doc.heading) };
+    return f;
+  };
+  /* Promise of {hits: [{id, score}], zh, en, readText, terms}. */
+  Engine.prototype.search = function (query, scope) {
+    var self = this, terms = parse(query);
+    if (!terms.length) return Promise.resolve({ hits: [], zh: 0, en: 0, readText: false, terms: terms });
+    return Promise.all(terms.map(function (t) { return self.termHits(t, scope); })).then(function (ev) {
+      var ids = [];
+      ev[0][0].forEach(function (_, id) { ids.push(id); });
+      ids.sort(function (a, b) { return a - b; });
+      for (var k = 1; k < ev.length; k++) ids = ids.filter(function (id) { return ev[k][0].has(id); });
+      var readText = terms.length > 1 || ev.some(function (e) { return !e[1]; });
+      var docs = readText ? self.docs(ids) : Promise.resolve(null);
+      return docs.then(function (docs) {
+        var matched = [];
+        ids.forEach(function (id, i) {
+          if (docs) {
+            var f = self.foldedDoc(docs[i]);
+            var per = terms.map(function (t) { return [count(t, f.text), count(t, f.title) > 0, count(t, f.heading) > 0]; });
+            if (per.some(function (p) { return p[0] === 0; })) return;
+            var bonus = terms.length > 1 && sentences(f.text).some(function (s) {
+              return terms.every(function (t) { return count(t, s) > 0; });
+            });
+            matched.push([id, per, bonus]);
+          } else {
+            matched.push([id, [ev[0][0].get(id)], false]);
+          }
+        });
+        var out = { hits: [], zh: 0, en: 0, readText: readText, terms: terms };
+        matched.forEach(function (m) { if (m[0] < self.nzh) out.zh++; else out.en++; });
+        var nScope = scope === 'zh' ? self.nzh : scope === 'en' ? self.n - self.nzh : self.n;
+        var scored = [];
+        matched.forEach(function (m) {
+          var id = m[0];
+          if (!self.inScope(id, scope)) return;
+          var norm = 1.0 - B + B * self.lens[id] / self.avg[id >= self.nzh ? 1 : 0];
+          var s = 0.0;
+          m[1].forEach(function (p, k) {
+            var dfk = ev[k][2];
+            var idf = Math.log(1.0 + (nScope - dfk + 0.5) / (dfk + 0.5));
+            var w = p[0] / norm + TITLE_BOOST * (p[1] ? 1 : 0) + HEADING_BOOST * (p[2] ? 1 : 0);
+            s += idf * (w * (K1 + 1.0)) / (w + K1);
+          });
+          if (m[2]) s *= SENTENCE_BONUS;
+          scored.push({ id: id, score: s, key: Math.round(s * 1e6) });
+        });
+        scored.sort(function (a, b) { return b.key - a.key || a.id - b.id; });
+        out.hits = scored.map(function (x) { return { id: x.id, score: x.score }; });
+        return out;
+      });
+    });
+  };
+
+  /* ---------- snippets ---------- */
+
+  var CONTEXT = 40;
+  /* Segments [{text, mark}] of `text` around the first hit of `terms`:
+     CONTEXT characters either side, every hit inside marked. */
+  function snippet(text, terms) {
+    var cps = Array.from(text), folded = '', at = [];
+    cps.forEach(function (c, i) {
+      var f = fold(c);
+      for (var k = 0; k < f.length; k++) at.push(i);
+      folded += f;
+    });
+    at.push(cps.length);
+    var hits = [];
+    terms.forEach(function (t) {
+      spans(t, folded).forEach(function (s) { hits.push([at[s[0]], at[s[1] - 1] + 1]); });
+    });
+    hits.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var first = hits.length ? hits[0] : [0, 0];
+    var a = Math.max(0, first[0] - CONTEXT), b = Math.min(cps.length, first[1] + CONTEXT);
+    if (!hits.length) b = Math.min(cps.length, 2 * CONTEXT);
+    var out = [], pos = a;
+    if (a > 0) out.push({ text: '\u2026', mark: false });
+    hits.forEach(function (h) {
+      var s = Math.max(h[0], pos), e = Math.min(h[1], b);
+      if (e <= s) return;
+      if (s > pos) out.push({ text: cps.slice(pos, s).join(''), mark: false });
+      out.push({ text: cps.slice(s, e).join(''), mark: true });
+      pos = e;
+    });
+    if (pos < b) out.push({ text: cps.slice(pos, b).join(''), mark: false });
+    if (b < cps.length) out.push({ text: '\u2026', mark: false });
+    return out;
+  }
+
+  var api = {
+    text: { fold: fold, isHan: isHan, stream: stream, words: words, hanRuns: hanRuns, runBigrams: runBigrams, stem: stem, stemBase: stemBase, sentences: sentences },
+    parse: parse, count: count, spans: spans, snippet: snippet, decodeVarints: decodeVarints, Engine: Engine
+  };
+  if (typeof module === 'object' && module.exports) module.exports = api;
+  global.GongkaiSearch = api;
+
+  /* ---------- the search page ---------- */
+
+  var doc = global.document;
+  var app = doc && doc.getElementById('search-app');
+  if (!app) return;
+  var PAGE = 20;
+  var root = app.getAttribute('data-root') || '';
+  var pageLang = app.getAttribute('data-lang') === 'en' ? 'en' : 'zh';
+  var LANG_TAG = { zh: 'zh-Hans', en: 'en' };
+  function msg(name, vars) {
+    var s = app.getAttribute('data-msg-' + name) || '';
+    return s.replace(/\{(\w+)\}/g, function (m, k) { return vars && k in vars ? String(vars[k]) : m; });
+  }
+  var form = doc.getElementById('search-page-form');
+  var input = doc.getElementById('search-q');
+  var status = doc.getElementById('search-status');
+  var list = doc.getElementById('search-results');
+  var more = doc.getElementById('search-more');
+  var radios = Array.prototype.slice.call(form.querySelectorAll('input[name="lang"]'));
+  var counts = {};
+  radios.forEach(function (r) { counts[r.value] = r.parentNode.querySelector('.search-n'); });
+
+  function loadPart(name) {
+    return new Promise(function (resolve, reject) {
+      var parts = global.GONGKAI_SEARCH_PARTS;
+      if (parts && parts[name]) { resolve(parts[name]); return; }
+      var s = doc.createElement('script');
+      s.src = root + 'static/search/' + name + '.js';
+      s.onload = function () {
+        var p = global.GONGKAI_SEARCH_PARTS && global.GONGKAI_SEARCH_PARTS[name];
+        if (p) resolve(p); else reject(new Error('search index part ' + name + ' is empty'));
+      };
+      s.onerror = function () { reject(new Error('cannot load ' + s.src)); };
+      doc.head.appendChild(s);
+    });
+  }
+  var engine = global.GONGKAI_SEARCH ? new Engine(global.GONGKAI_SEARCH, loadPart) : null;
+  api.engine = engine;
+
+  var state = { q: '', scope: pageLang, chosen: false, hits: [], terms: [], shown: 0, seq: 0 };
+  var params = new URLSearchParams(global.location.search);
+  var lp = params.get('lang');
+  if (lp === 'zh' || lp === 'en' || lp === 'all') { state.scope = lp; state.chosen = true; }
+  form.hidden = false;
+
+  function setRadios(scope) { radios.forEach(function (r) { r.checked = r.value === scope; }); }
+  function updateUrl() {
+    try {
+      var p = new URLSearchParams();
+      if (state.q) p.set('q', state.q);
+      if (state.chosen) p.set('lang', state.scope);
+      var qs = p.toString();
+      global.history.replaceState(null, '', qs ? '?' + qs : global.location.pathname);
+    } catch (e) { /* some browsers refuse history changes on file:// */ }
+  }
+  function safeHref(url) { return /^[a-z][a-z0-9+.-]*:/i.test(url) || url.charAt(0) === '/' ? null : root + url; }
+
+  function renderHits(docs) {
+    var firstNew = null;
+    docs.forEach(function (d) {
+      var li = doc.createElement('li');
+      li.className = 'search-hit';
+      li.setAttribute('lang', LANG_TAG[d.id < engine.nzh ? 'zh' : 'en']);
+      var a = doc.createElement('a');
+      var href = safeHref(d.url);
+      if (href) a.setAttribute('href', href);
+      var t = doc.createElement('span');
+      t.className = 'search-title';
+      t.textContent = d.title;
+      a.appendChild(t);
+      if (d.heading && d.heading !== d.title) {
+        var h = doc.createElement('span');
+        h.className = 'search-heading';
+        h.textContent = d.heading;
+        a.appendChild(doc.createTextNode(' \u203a '));
+        a.appendChild(h);
+      }
+      li.appendChild(a);
+      var p = doc.createElement('p');
+      p.className = 'search-snippet';
+      snippet(d.text, state.terms).forEach(function (seg) {
+        if (seg.mark) {
+          var m = doc.createElement('mark');
+          m.textContent = seg.text;
+          p.appendChild(m);
+        } else {
+          p.appendChild(doc.createTextNode(seg.text));
+        }
+      });
+      li.appendChild(p);
+      list.appendChild(li);
+      if (!firstNew) firstNew = a;
+    });
+    return firstNew;
+  }
+  function showMore(focus) {
+    var seq = state.seq, ids = state.hits.slice(state.shown, state.shown + PAGE).map(function (h) { return h.id; });
+    return engine.docs(ids).then(function (docs) {
+      if (seq !== state.seq) return;
+      state.shown += ids.length;
+      var firstNew = renderHits(docs);
+      more.hidden = state.shown >= state.hits.length;
+      if (focus && firstNew) firstNew.focus();
+    });
+  }
+  function fail(e) {
+    status.textContent = msg('error');
+    if (global.console) global.console.warn(e);
+  }
+  function run() {
+    var q = input.value, seq = ++state.seq;
+    state.q = q;
+    updateUrl();
+    if (!engine) { status.textContent = msg('error'); return; }
+    if (!trim(q)) {
+      list.textContent = '';
+      more.hidden = true;
+      status.textContent = '';
+      radios.forEach(function (r) { counts[r.value].textContent = ''; });
+      return;
+    }
+    var t0 = global.performance.now();
+    engine.search(q, 'all').then(function (all) {
+      var scope = state.scope, widened = false;
+      var inLang = function (s) { return s === 'all' ? all.zh + all.en : all[s]; };
+      if (!state.chosen && inLang(scope) === 0 && inLang('all') > 0) { scope = 'all'; widened = true; }
+      return (scope === 'all' ? Promise.resolve(all) : engine.search(q, scope)).then(function (res) {
+        if (seq !== state.seq) return;
+        api.lastMs = global.performance.now() - t0;
+        counts.zh.textContent = '(' + all.zh + ')';
+        counts.en.textContent = '(' + all.en + ')';
+        counts.all.textContent = '(' + (all.zh + all.en) + ')';
+        setRadios(scope);
+        state.hits = res.hits;
+        state.terms = res.terms;
+        state.shown = 0;
+        list.textContent = '';
+        var n = res.hits.length;
+        if (!res.terms.length) status.textContent = msg('empty');
+        else if (n === 0) status.textContent = msg('none', { q: trim(q) });
+        else if (widened) status.textContent = msg('widened', { n: n, lang: msg('lang-' + state.scope) });
+        else status.textContent = msg(n === 1 ? 'count-one' : 'count', { n: n });
+        more.hidden = true;
+        return showMore(false);
+      });
+    }).catch(fail);
+  }
+
+  var timer = null;
+  input.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 120);
+  });
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    clearTimeout(timer);
+    run();
+  });
+  radios.forEach(function (r) {
+    r.addEventListener('change', function () {
+      if (!r.checked) return;
+      state.scope = r.value;
+      state.chosen = true;
+      run();
+    });
+  });
+  more.addEventListener('click', function () { showMore(true).catch(fail); });
+
+  /* Arrow keys move between the box and the result links; Escape goes back. */
+  function links() { return Array.prototype.slice.call(list.querySelectorAll('a[href]')); }
+  input.addEventListener('keydown', function (e) {
+    if (e.key === 'ArrowDown') {
+      var l = links();
+      if (l.length) { e.preventDefault(); l[0].focus(); }
+    } else if (e.key === 'Escape' && input.value) {
+      e.preventDefault();
+      input.value = '';
+      run();
+    }
+  });
+  list.addEventListener('keydown', function (e) {
+    var l = links(), i = l.indexOf(doc.activeElement);
+    if (i < 0) return;
+    if (e.key === 'ArrowDown' && i + 1 < l.length) { e.preventDefault(); l[i + 1].focus(); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); (i > 0 ? l[i - 1] : input).focus(); }
+    else if (e.key === 'Escape') { e.preventDefault(); input.focus(); }
+  });
+
+  setRadios(state.scope);
+  var q0 = params.get('q') || '';
+  input.value = q0;
+  var header = doc.getElementById('site-search-q');
+  if (header && !header.value) header.value = q0;
+  if (q0) run();
+  input.focus();
+})(typeof window !== 'undefined' ? window : globalThis);
