@@ -165,19 +165,21 @@
   }
 
   /* Where a term matches in a folded text: [start, end) UTF-16 spans. Its
-     length is the match count of query.rs's `count`. */
-  function spans(term, folded) {
+     length is the match count of query.rs's `count`. `items`, if given, is
+     stream(folded), computed once per paragraph. */
+  function spans(term, folded, items) {
     var out = [];
     if (term.kind === 'sub') {
       var s = term.s, step = s.codePointAt(0) > 0xffff ? 2 : 1, from = 0, p;
       while ((p = folded.indexOf(s, from)) >= 0) { out.push([p, p + s.length]); from = p + step; }
     } else if (term.kind === 'word') {
       var st = stem(term.tok);
-      stream(folded).forEach(function (t) {
+      (items || stream(folded)).forEach(function (t) {
         if (!t.han && ((term.prefix && t.text.startsWith(term.tok)) || stem(t.text) === st)) out.push([t.start, t.end]);
       });
     } else {
-      var items = stream(folded), n = term.toks.length;
+      items = items || stream(folded);
+      var n = term.toks.length;
       for (var i = 0; i + n <= items.length; i++) {
         var ok = true;
         for (var j = 0; j < n && ok; j++) {
@@ -190,6 +192,23 @@
     return out;
   }
   function count(term, folded) { return spans(term, folded).length; }
+  /* [start, end) UTF-16 offsets of sentences(s). */
+  function sentenceRanges(s) {
+    var out = [], off = 0;
+    sentences(s).forEach(function (x) { out.push([off, off + x.length]); off += x.length; });
+    return out;
+  }
+  /* query.rs's sentence bonus: some sentence has a match of every term. A
+     match inside a sentence is a match in the paragraph that lies within the
+     sentence's span (sentence ends are never inside a word), so the spans of
+     the whole paragraph decide it without cutting the text. */
+  function oneSentence(ranges, termSpans) {
+    return ranges.some(function (r) {
+      return termSpans.every(function (sp) {
+        return sp.some(function (x) { return x[0] >= r[0] && x[1] <= r[1]; });
+      });
+    });
+  }
 
   function decodeVarints(s) {
     var out = [], v = 0, mul = 1;
@@ -236,6 +255,16 @@
       });
     }
     return this.cache[name];
+  };
+  /* Unpacks an inline index ahead of the first query (a split index is left
+     alone: its parts load when a query needs them). */
+  Engine.prototype.warm = function () {
+    var self = this, all = [];
+    if (!this.main.inline) return Promise.resolve();
+    for (var i = 0; i < this.main.parts.length; i++) all.push(this.part(i));
+    return Promise.all(all).then(function (parts) {
+      parts.slice(self.main.tk.length).forEach(function (docs) { docs.forEach(function (d) { self.foldedDoc(d); }); });
+    });
   };
   Engine.prototype.unpackText = function (p, j) {
     var first = this.main.xs[j];
@@ -338,7 +367,10 @@
   };
   Engine.prototype.foldedDoc = function (doc) {
     var f = this.folded[doc.id];
-    if (!f) f = this.folded[doc.id] = { text: fold(doc.text), title: fold(doc.title), heading: fold(doc.heading) };
+    if (!f) {
+      var text = fold(doc.text);
+      f = this.folded[doc.id] = { text: text, title: fold(doc.title), heading: fold(doc.heading), items: stream(text), sentences: null };
+    }
     return f;
   };
   /* Promise of {hits: [{id, score}], zh, en, readText, terms}. */
@@ -357,11 +389,11 @@
         ids.forEach(function (id, i) {
           if (docs) {
             var f = self.foldedDoc(docs[i]);
-            var per = terms.map(function (t) { return [count(t, f.text), count(t, f.title) > 0, count(t, f.heading) > 0]; });
-            if (per.some(function (p) { return p[0] === 0; })) return;
-            var bonus = terms.length > 1 && sentences(f.text).some(function (s) {
-              return terms.every(function (t) { return count(t, s) > 0; });
-            });
+            var sp = terms.map(function (t) { return spans(t, f.text, f.items); });
+            if (sp.some(function (x) { return x.length === 0; })) return;
+            var per = terms.map(function (t, k) { return [sp[k].length, count(t, f.title) > 0, count(t, f.heading) > 0]; });
+            if (terms.length > 1 && !f.sentences) f.sentences = sentenceRanges(f.text);
+            var bonus = terms.length > 1 && oneSentence(f.sentences, sp);
             matched.push([id, per, bonus]);
           } else {
             matched.push([id, [ev[0][0].get(id)], false]);
@@ -628,5 +660,6 @@
   var header = doc.getElementById('site-search-q');
   if (header && !header.value) header.value = q0;
   if (q0) run();
+  else if (engine) setTimeout(function () { engine.warm().catch(fail); }, 0);
   input.focus();
 })(typeof window !== 'undefined' ? window : globalThis);
