@@ -84,6 +84,13 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Weight of one built page as a browser loads it: the HTML and every
+    /// stylesheet, script, image and frame it names, raw and gzipped; and
+    /// every request it would make to another host.
+    Weight {
+        /// A page of a built site, e.g. public/jian-education-plan/c3-s2/index.html.
+        page: PathBuf,
+    },
 }
 
 fn main() {
@@ -109,6 +116,7 @@ fn main() {
             repo,
         }),
         Command::Stages { root, runs, out } => stages(&root, runs.max(1), out),
+        Command::Weight { page } => weight(&page),
     };
     if let Err(e) = result {
         eprintln!("corpus: {e}");
@@ -793,6 +801,179 @@ fn stages(root: &Path, runs: usize, out: Option<PathBuf>) -> Res<()> {
     let _ = writeln!(o, "| stage | ms |\n| --- | ---: |");
     for (name, t) in names.iter().zip(times) {
         let _ = writeln!(o, "| {name} | {} |", ms(median(t)));
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------ weight
+
+/// The value of attribute `name` in the start tag `tag` (quoted or not).
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find(name) {
+        let i = from + at;
+        from = i + name.len();
+        let before = lower[..i].chars().last();
+        if !before.is_some_and(|c| c.is_ascii_whitespace()) {
+            continue;
+        }
+        let rest = tag[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        return Some(match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+            _ => rest
+                .split(|c: char| c.is_ascii_whitespace() || c == '>')
+                .next()
+                .unwrap_or(""),
+        });
+    }
+    None
+}
+
+/// What a page makes the browser fetch: (tag, url).
+fn subresources(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find('<') {
+        let start = from + at;
+        let end = lower[start..]
+            .find('>')
+            .map_or(lower.len(), |e| start + e + 1);
+        from = start + 1;
+        let tag = &html[start..end];
+        let name: String = lower[start + 1..end]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let url = match name.as_str() {
+            "link" => {
+                let rel = attr(tag, "rel").unwrap_or("").to_ascii_lowercase();
+                let fetched = ["stylesheet", "icon", "preload", "modulepreload", "manifest"];
+                if rel.split_whitespace().any(|r| fetched.contains(&r)) {
+                    attr(tag, "href")
+                } else {
+                    None
+                }
+            }
+            "script" | "img" | "iframe" | "source" | "video" | "audio" | "embed" => {
+                attr(tag, "src")
+            }
+            "object" => attr(tag, "data"),
+            _ => None,
+        };
+        if let Some(u) = url.filter(|u| !u.is_empty() && !u.starts_with("data:")) {
+            out.push((name, u.to_string()));
+        }
+    }
+    out
+}
+
+fn is_remote(url: &str) -> bool {
+    let l = url.to_ascii_lowercase();
+    l.starts_with("http://") || l.starts_with("https://") || l.starts_with("//")
+}
+
+fn gzip_len(bytes: &[u8]) -> Res<usize> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("gzip")
+        .args(["-9", "-c", "-n"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let data = bytes.to_vec();
+    let feeder = std::thread::spawn(move || stdin.write_all(&data));
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("gzip failed: {e}"))?;
+    let _ = feeder.join();
+    Ok(out.stdout.len())
+}
+
+fn weight(page: &Path) -> Res<()> {
+    let html = io(fs::read_to_string(page), "read", page)?;
+    let dir = page.parent().unwrap_or(Path::new("."));
+    let mut rows = vec![(
+        "html".to_string(),
+        page.display().to_string(),
+        html.len(),
+        gzip_len(html.as_bytes())?,
+    )];
+    let mut remote = Vec::new();
+    let mut queue: Vec<(String, PathBuf, String)> = subresources(&html)
+        .into_iter()
+        .map(|(t, u)| (t, dir.to_path_buf(), u))
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some((tag, base, url)) = queue.pop() {
+        if is_remote(&url) {
+            remote.push(url);
+            continue;
+        }
+        let clean = url.split(['?', '#']).next().unwrap_or("");
+        let path = base.join(clean);
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let bytes = io(fs::read(&path), "read", &path)?;
+        // A stylesheet's own imports, fonts and images.
+        if path.extension().is_some_and(|e| e == "css") {
+            let css = String::from_utf8_lossy(&bytes);
+            for part in css.split("url(").skip(1) {
+                let u = part
+                    .split(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_matches(['"', '\'']);
+                if !u.is_empty() && !u.starts_with("data:") && !u.starts_with('#') {
+                    queue.push((
+                        "css url()".into(),
+                        path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+                        u.to_string(),
+                    ));
+                }
+            }
+        }
+        // Absolute addresses a script could fetch.
+        if path.extension().is_some_and(|e| e == "js") {
+            let js = String::from_utf8_lossy(&bytes);
+            for m in ["http://", "https://"] {
+                for (i, _) in js.match_indices(m) {
+                    let end = js[i..]
+                        .find(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+                        .map_or(js.len(), |e| i + e);
+                    remote.push(format!("(named in {}) {}", path.display(), &js[i..end]));
+                }
+            }
+        }
+        let shown = fs::canonicalize(&path).unwrap_or(path);
+        rows.push((
+            tag,
+            shown.display().to_string(),
+            bytes.len(),
+            gzip_len(&bytes)?,
+        ));
+    }
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(
+        o,
+        "| resource | file | bytes | gzip -9 bytes |\n| --- | --- | ---: | ---: |"
+    );
+    for (tag, file, raw, gz) in &rows {
+        let _ = writeln!(o, "| {tag} | {file} | {raw} | {gz} |");
+    }
+    let (raw, gz): (usize, usize) = rows.iter().fold((0, 0), |a, r| (a.0 + r.2, a.1 + r.3));
+    let _ = writeln!(o, "| total | {} files | {raw} | {gz} |", rows.len());
+    let _ = writeln!(o, "\nthird-party requests: {}", remote.len());
+    for r in &remote {
+        let _ = writeln!(o, "- {r}");
     }
     Ok(())
 }
