@@ -2,7 +2,7 @@
 //! [`super::query`] and `search.js` read. The format is described in
 //! `mod.rs`; this file only has to agree with it.
 
-use super::text::{cmp_utf16, fold, han_grams, stream_len, words};
+use super::text::{fold, han_grams, stream_len, words};
 use super::{script_safe, Record, MAIN_FILE, PARTS_DIR, PART_PREFIX};
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -29,31 +29,50 @@ pub fn push_varint(out: &mut String, mut v: u64) {
     out.push(DIGITS[v as usize] as char);
 }
 
-/// One record, analysed.
-struct Analysed {
-    /// key → (term frequency in the text, in title, in heading)
-    terms: HashMap<String, (u32, bool, bool)>,
-    len: usize,
+/// The keys of a folded string: Han characters and bigrams, and words.
+fn keys(folded: &str) -> impl Iterator<Item = &str> {
+    han_grams(folded).into_iter().chain(words(folded))
 }
 
-fn analyse(r: &Record) -> Analysed {
-    let text = fold(&r.text);
-    let title = fold(&r.title);
-    let heading = fold(&r.heading);
-    let mut terms: HashMap<String, (u32, bool, bool)> = HashMap::new();
-    for k in han_grams(&text).into_iter().chain(words(&text)) {
-        terms.entry(k.to_string()).or_default().0 += 1;
+/// The distinct keys of each title and heading, sorted, computed once per
+/// string (every paragraph of a section repeats them).
+fn field_keys<'a>(recs: &[&'a Record]) -> HashMap<&'a str, Vec<String>> {
+    let mut out: HashMap<&str, Vec<String>> = HashMap::new();
+    for r in recs {
+        for s in [r.title.as_str(), r.heading.as_str()] {
+            out.entry(s).or_insert_with(|| {
+                let f = fold(s);
+                let mut k: Vec<String> = keys(&f).map(String::from).collect();
+                k.sort_unstable();
+                k.dedup();
+                k
+            });
+        }
     }
-    for k in han_grams(&title).into_iter().chain(words(&title)) {
-        terms.entry(k.to_string()).or_default().1 = true;
+    out
+}
+
+/// One record's postings entries: (key, tf*4 + in_title*2 + in_heading),
+/// keys borrowed from the folded text or the field keys.
+fn analyse<'a>(text: &'a str, title: &'a [String], heading: &'a [String]) -> Vec<(&'a str, u32)> {
+    let mut ks: Vec<&str> = keys(text).collect();
+    ks.extend(title.iter().chain(heading).map(String::as_str));
+    ks.sort_unstable();
+    let mut out: Vec<(&str, u32)> = Vec::new();
+    let mut i = 0;
+    while i < ks.len() {
+        let k = ks[i];
+        let mut j = i;
+        while j < ks.len() && ks[j] == k {
+            j += 1;
+        }
+        let t = title.binary_search_by(|x| x.as_str().cmp(k)).is_ok();
+        let h = heading.binary_search_by(|x| x.as_str().cmp(k)).is_ok();
+        let tf = (j - i) as u32 - t as u32 - h as u32;
+        out.push((k, tf * 4 + (t as u32) * 2 + h as u32));
+        i = j;
     }
-    for k in han_grams(&heading).into_iter().chain(words(&heading)) {
-        terms.entry(k.to_string()).or_default().2 = true;
-    }
-    Analysed {
-        terms,
-        len: stream_len(&text),
-    }
+    out
 }
 
 /// Chinese records first, then the others, each in the given order: a
@@ -94,26 +113,31 @@ fn chunk<T>(items: Vec<(usize, T)>, target: usize) -> Vec<Vec<T>> {
 
 pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
     let recs = ordered(records);
-    let analysed: Vec<Analysed> = recs.par_iter().map(|r| analyse(r)).collect();
+    let folded: Vec<String> = recs.par_iter().map(|r| fold(&r.text)).collect();
+    let fields = field_keys(&recs);
+    let entries: Vec<Vec<(&str, u32)>> = recs
+        .par_iter()
+        .zip(&folded)
+        .map(|(r, text)| analyse(text, &fields[r.title.as_str()], &fields[r.heading.as_str()]))
+        .collect();
 
     // Dictionary: key → postings, record numbers ascending.
     let mut dict: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
-    for (id, a) in analysed.iter().enumerate() {
-        for (k, &(tf, t, h)) in &a.terms {
-            let code = tf * 4 + (t as u32) * 2 + h as u32;
-            dict.entry(k.as_str()).or_default().push((id as u32, code));
+    for (id, e) in entries.iter().enumerate() {
+        for &(k, code) in e {
+            dict.entry(k).or_default().push((id as u32, code));
         }
     }
     let mut keys: Vec<&str> = dict.keys().copied().collect();
-    keys.sort_by(|a, b| cmp_utf16(a, b));
+    // JS compares strings by UTF-16 code units; so must the sorted keys.
+    keys.sort_by_cached_key(|k| k.encode_utf16().collect::<Vec<u16>>());
     let encoded: Vec<(usize, (&str, String))> = keys
         .par_iter()
         .map(|k| {
-            let mut post = dict[k].clone();
-            post.sort_unstable();
+            let post = &dict[k];
             let mut s = String::with_capacity(post.len() * 2);
             let mut prev: i64 = -1;
-            for (id, code) in post {
+            for &(id, code) in post {
                 push_varint(&mut s, (id as i64 - prev) as u64);
                 push_varint(&mut s, code as u64);
                 prev = id as i64;
@@ -185,8 +209,8 @@ pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
     }
 
     let mut lens = String::new();
-    for a in &analysed {
-        push_varint(&mut lens, a.len as u64);
+    for text in &folded {
+        push_varint(&mut lens, stream_len(text) as u64);
     }
     let nzh = recs.iter().filter(|r| r.lang == "zh").count();
     let mut main = json!({

@@ -29,8 +29,9 @@ use super::text::{
 };
 use super::{MAIN_FILE, PARTS_DIR, PART_PREFIX};
 use serde_json::Value;
+use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const K1: f64 = 1.2;
 pub const B: f64 = 0.75;
@@ -174,9 +175,14 @@ pub struct Index {
     pub nzh: usize,
     pub lens: Vec<u32>,
     tk: Vec<String>,
+    xs: Vec<usize>,
+    names: Vec<String>,
     terms: Vec<(Vec<String>, Vec<String>)>,
     pub docs: Vec<Doc>,
     avg: [f64; 2],
+    inline: bool,
+    /// Parts a query has read: what the browser would have loaded.
+    touched: RefCell<BTreeSet<usize>>,
 }
 
 /// Matches of one term: record → (tf, in title, in heading).
@@ -302,15 +308,49 @@ impl Index {
             }
         };
         let avg = [avg(0..nzh), avg(nzh..n)];
+        let xs = main["xs"]
+            .as_array()
+            .ok_or("no xs")?
+            .iter()
+            .map(|v| v.as_u64().unwrap_or(0) as usize)
+            .collect();
         Ok(Index {
             n,
             nzh,
             lens,
             tk,
+            xs,
+            names,
             terms,
             docs,
             avg,
+            inline: main.get("inline").is_some(),
+            touched: RefCell::default(),
         })
+    }
+
+    /// Whether every part is inline in the main file (a small site).
+    pub fn single_file(&self) -> bool {
+        self.inline
+    }
+
+    /// Names of the parts read since the last call (dictionary parts, and
+    /// text parts of confirmed candidates and of `shown` results), as the
+    /// browser would load them.
+    pub fn take_touched(&self, shown: &[u32]) -> Vec<String> {
+        for &id in shown {
+            self.touch_text(id);
+        }
+        let t = std::mem::take(&mut *self.touched.borrow_mut());
+        t.into_iter().map(|i| self.names[i].clone()).collect()
+    }
+
+    fn touch_text(&self, id: u32) {
+        let j = self
+            .xs
+            .partition_point(|&x| x <= id as usize)
+            .saturating_sub(1);
+        self.touched.borrow_mut().insert(self.tk.len() + j);
     }
 
     /// Dictionary entries whose key equals `key`, or starts with it.
@@ -322,6 +362,7 @@ impl Index {
             .partition_point(|k| cmp_utf16(k, key) != Ordering::Greater)
             .saturating_sub(1);
         loop {
+            self.touched.borrow_mut().insert(p);
             let (keys, posts) = &self.terms[p];
             let mut i = keys.partition_point(|k| cmp_utf16(k, key) == Ordering::Less);
             while i < keys.len() && (keys[i] == key || (prefix && keys[i].starts_with(key))) {
@@ -455,6 +496,7 @@ impl Index {
         let mut matched: Vec<(u32, Vec<(u32, bool, bool)>, bool)> = Vec::new();
         for id in ids {
             if read_text {
+                self.touch_text(id);
                 let d = &self.docs[id as usize];
                 let text = fold(&d.text);
                 let title = fold(&d.title);

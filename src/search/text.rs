@@ -25,7 +25,11 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, then lower case.
 pub fn fold(s: &str) -> String {
-    s.nfkc().collect::<String>().to_lowercase()
+    // Most text is already NFKC; the quick check is far cheaper than NFKC.
+    match unicode_normalization::is_nfkc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.to_lowercase(),
+        _ => s.nfkc().collect::<String>().to_lowercase(),
+    }
 }
 
 /// Han code-point ranges (inclusive). Same list as `HAN` in search.js.
