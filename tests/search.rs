@@ -384,6 +384,18 @@ fn content_cannot_break_out_of_the_index() {
     assert_eq!(index.search("script", Scope::All).hits.len(), 2);
 }
 
+/// More queries for the split index: copies, and multi-word queries with
+/// hundreds of candidates.
+const SPLIT_QUERIES: &[&str] = &[
+    "copy1",
+    "copy",
+    "copy3 双减",
+    "the and",
+    "of the",
+    "教育 学",
+    "发展 教育",
+];
+
 /// Copies of the seed's records, under different URLs, enough to split the
 /// index into parts.
 fn many(records: &[Record], copies: usize) -> Vec<Record> {
@@ -414,8 +426,18 @@ fn split_index_answers_the_same() {
     let index = Index::from_files(&files).unwrap();
     let mut qs: Vec<&str> = ZH_QUERIES.to_vec();
     qs.extend(EN_QUERIES);
-    qs.extend(["copy1", "copy", "copy3 双减"]);
+    qs.extend(SPLIT_QUERIES);
     check_against_oracle(&big, &index, &qs);
+    // Queries with more candidates than BONUS_MAX_CANDIDATES are ranked from
+    // the postings alone; these must include some.
+    let many_candidates = SPLIT_QUERIES
+        .iter()
+        .filter(|q| {
+            let o = index.search(q, Scope::All);
+            o.hits.len() > gongkai::search::query::BONUS_MAX_CANDIDATES && !o.read_text
+        })
+        .count();
+    assert!(many_candidates >= 2, "{many_candidates}");
     assert_eq!(build_index(&big), files, "deterministic");
 }
 
@@ -514,6 +536,7 @@ fn js_engine_equals_rust_engine() {
     let n = compare_with_node(&files, &qs);
     // The split index too: parts loaded on demand.
     let big = build_index(&many(&records, 4));
+    qs.extend(SPLIT_QUERIES);
     let m = compare_with_node(&big, &qs);
     eprintln!("JS = Rust on {n} + {m} query/scope pairs");
 }

@@ -19,7 +19,8 @@ pub const SINGLE_FILE_MAX: usize = 512 * 1024;
 /// Target size of a dictionary part when the index is split.
 pub const TERM_PART_TARGET: usize = 32 * 1024;
 /// Target size of a text part when the index is split.
-pub const TEXT_PART_TARGET: usize = 64 * 1024;
+/// Small, because showing 20 results loads up to 20 of them.
+pub const TEXT_PART_TARGET: usize = 16 * 1024;
 
 pub fn push_varint(out: &mut String, mut v: u64) {
     while v >= 32 {

@@ -20,8 +20,8 @@
 //! Candidates come from the dictionary; a term is *exact* when its postings
 //! alone decide it (a Han string of one or two characters, one word), and
 //! otherwise every candidate is confirmed against the stored text. Queries
-//! of two or more terms always read the candidates' text, for the sentence
-//! bonus.
+//! of two or more terms also read the candidates' text, for the sentence
+//! bonus, unless they have more than [`BONUS_MAX_CANDIDATES`].
 
 use super::index::DIGITS;
 use super::text::{
@@ -38,6 +38,10 @@ pub const B: f64 = 0.75;
 pub const TITLE_BOOST: f64 = 2.0;
 pub const HEADING_BOOST: f64 = 1.0;
 pub const SENTENCE_BONUS: f64 = 1.25;
+/// Above this many candidates, a query of exact terms is ranked from the
+/// postings alone, without the sentence bonus: reading the text of
+/// thousands of paragraphs would load most of a large site's index.
+pub const BONUS_MAX_CANDIDATES: usize = 300;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Term {
@@ -490,7 +494,8 @@ impl Index {
         for e in &evaluated[1..] {
             ids.retain(|id| e.0.contains_key(id));
         }
-        let read_text = terms.len() > 1 || evaluated.iter().any(|e| !e.1);
+        let read_text = evaluated.iter().any(|e| !e.1)
+            || (terms.len() > 1 && ids.len() <= BONUS_MAX_CANDIDATES);
         out.read_text = read_text;
         // (id, per-term (tf, title, heading), all terms in one sentence)
         let mut matched: Vec<(u32, Vec<(u32, bool, bool)>, bool)> = Vec::new();
@@ -520,7 +525,7 @@ impl Index {
                         .any(|s| terms.iter().all(|t| count(t, s) > 0));
                 matched.push((id, per, bonus));
             } else {
-                matched.push((id, vec![evaluated[0].0[&id]], false));
+                matched.push((id, evaluated.iter().map(|e| e.0[&id]).collect(), false));
             }
         }
         for m in &matched {

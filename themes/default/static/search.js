@@ -125,6 +125,7 @@
   /* ---------- query: src/search/query.rs ---------- */
 
   var K1 = 1.2, B = 0.75, TITLE_BOOST = 2.0, HEADING_BOOST = 1.0, SENTENCE_BONUS = 1.25;
+  var BONUS_MAX_CANDIDATES = 300;
   var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var DIGIT = {};
   for (var d = 0; d < 64; d++) DIGIT[DIGITS[d]] = d;
@@ -382,7 +383,8 @@
       ev[0][0].forEach(function (_, id) { ids.push(id); });
       ids.sort(function (a, b) { return a - b; });
       for (var k = 1; k < ev.length; k++) ids = ids.filter(function (id) { return ev[k][0].has(id); });
-      var readText = terms.length > 1 || ev.some(function (e) { return !e[1]; });
+      var readText = ev.some(function (e) { return !e[1]; }) ||
+        (terms.length > 1 && ids.length <= BONUS_MAX_CANDIDATES);
       var docs = readText ? self.docs(ids) : Promise.resolve(null);
       return docs.then(function (docs) {
         var matched = [];
@@ -396,7 +398,7 @@
             var bonus = terms.length > 1 && oneSentence(f.sentences, sp);
             matched.push([id, per, bonus]);
           } else {
-            matched.push([id, [ev[0][0].get(id)], false]);
+            matched.push([id, ev.map(function (e) { return e[0].get(id); }), false]);
           }
         });
         var out = { hits: [], zh: 0, en: 0, readText: readText, terms: terms };
