@@ -196,13 +196,16 @@ pub fn is_cjk(c: char) -> bool {
 /// `import`, whose paragraphs are published text, not Markdown.
 pub fn escape_text(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
+    let last = line.chars().count().saturating_sub(1);
     for (i, c) in line.chars().enumerate() {
         let special_anywhere = matches!(
             c,
             '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!'
         );
         let special_at_start = i == 0 && matches!(c, '#' | '-' | '+' | '=' | '>');
-        if special_anywhere || special_at_start {
+        // A heading's closing sequence (`### 1. 甲 #`) would drop the `#`.
+        let special_at_end = i == last && c == '#';
+        if special_anywhere || special_at_start || special_at_end {
             out.push('\\');
         }
         out.push(c);

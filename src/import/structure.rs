@@ -165,26 +165,15 @@ fn heading(line: &str) -> Option<(Style, u32, String)> {
 /// `专栏N 标题 …`: number, title, and items written on the same line.
 fn column_heading(line: &str) -> Option<(u32, String, Option<String>)> {
     let rest = line.strip_prefix("专栏")?;
-    let digits: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-        .collect();
-    if digits.is_empty() {
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let number: u32 = digits.parse().ok()?;
+    // The box is stored as `专栏{number}{title}`: a number written another
+    // way (０１, 01) would not read back as published, so it stays text, and
+    // a colon after the number stays in the title.
+    if number.to_string() != digits {
         return None;
     }
-    let number: u32 = digits
-        .chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                c
-            } else {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or('0')
-            }
-        })
-        .collect::<String>()
-        .parse()
-        .ok()?;
-    let rest = rest[digits.len()..].trim_start_matches([':', '：']).trim();
+    let rest = rest[digits.len()..].trim();
     let piped = rest.ends_with('|');
     let rest = rest.trim_end_matches('|').trim();
     let mut parts = rest.splitn(2, [' ', '\u{3000}']);
@@ -207,7 +196,8 @@ pub fn column_items(line: &str) -> Vec<ColumnItem> {
         .filter(|s| !s.is_empty() && *s != "|")
         .map(|item| match item.split_once('。') {
             Some((name, text))
-                if name.chars().count() <= 40
+                if !name.is_empty()
+                    && name.chars().count() <= 40
                     && !name.contains([',', '，', ';', '；'])
                     && !text.is_empty() =>
             {
@@ -380,7 +370,9 @@ pub fn parse_main(
             continue;
         }
         match heading(text) {
-            Some((style, n, number)) if Some(style) == chapter_style => {
+            Some((style, n, number))
+                if Some(style) == chapter_style && units.last().is_none_or(|u| n > u.chapter) =>
+            {
                 let prev = units
                     .iter()
                     .rev()
@@ -400,7 +392,9 @@ pub fn parse_main(
                     ..Unit::default()
                 });
             }
-            Some((style, n, number)) if Some(style) == section_style => {
+            Some((style, n, number))
+                if Some(style) == section_style && section_target(&units, n).is_some() =>
+            {
                 if style == Style::Paren {
                     let first = number.chars().next().unwrap_or('(');
                     paren = if first == '（' {
@@ -409,12 +403,10 @@ pub fn parse_main(
                         ('(', ')')
                     };
                 }
-                let chapter = units.last().map_or(0, |u| u.chapter);
                 let prev = units.last().map_or(0, |u| u.section);
-                let mut chapter_no = chapter;
-                if n == 1 && prev > 1 {
+                let (chapter_no, restart) = section_target(&units, n).expect("checked above");
+                if restart {
                     // Numbering restarts without a chapter heading: one is missing.
-                    chapter_no = chapter + 1;
                     let cnum =
                         format_number(chapter_style.unwrap_or(Style::Dun), chapter_no, paren);
                     let mut d = at(l.no);
@@ -450,11 +442,9 @@ pub fn parse_main(
                         format_number(style, n - 1, paren)
                     );
                     warnings.push(d);
-                    gaps.push((units.len() - 1, n - prev - 1));
-                } else if n != prev + 1 {
-                    let mut d = at(l.no);
-                    d.message = format!("section numbering goes from {prev} to {n} at `{text}`");
-                    warnings.push(d);
+                    if let Some(last) = units.len().checked_sub(1) {
+                        gaps.push((last, n - prev - 1));
+                    }
                 }
                 units.push(Unit {
                     chapter: chapter_no,
@@ -465,7 +455,16 @@ pub fn parse_main(
                     ..Unit::default()
                 });
             }
-            Some(_) if !units.is_empty() => {
+            Some((style, _, _)) if !units.is_empty() => {
+                if Some(style) == chapter_style || Some(style) == section_style {
+                    // A repeated or backward number: as a section of its own it
+                    // would overwrite or reorder the text.
+                    let mut d = at(l.no);
+                    d.message = format!(
+                        "`{text}` does not continue the numbering; kept as a subheading of the section before it"
+                    );
+                    warnings.push(d);
+                }
                 // A lower-level heading inside a section.
                 let level = if section_style.is_some() { "###" } else { "##" };
                 units
@@ -503,6 +502,17 @@ pub fn parse_main(
     main
 }
 
+/// The chapter a section numbered `n` belongs to, and whether its numbering
+/// restarts (a chapter heading is missing); `None` when `n` does not move
+/// the numbering forward.
+fn section_target(units: &[Unit], n: u32) -> Option<(u32, bool)> {
+    let (chapter, prev) = units.last().map_or((0, 0), |u| (u.chapter, u.section));
+    if n == 1 && prev > 1 {
+        return chapter.checked_add(1).map(|c| (c, true));
+    }
+    (n > prev).then_some((chapter, false))
+}
+
 /// Where every numbering gap has exactly as many box-then-text places as it
 /// has missing headings, the document follows the rule "a 专栏 box closes its
 /// section": split there, and likewise after the last numbered section of a
@@ -532,7 +542,11 @@ fn split_at_boxes(
                 .get(idx + 1)
                 .is_none_or(|n| n.chapter != unit.chapter || n.section == 0);
         let in_gap = gaps.iter().any(|&(u, _)| u == idx);
-        if unit.splits.is_empty() || !(in_gap || last_of_chapter) {
+        let fits = u32::try_from(unit.splits.len())
+            .ok()
+            .and_then(|k| unit.section.checked_add(k))
+            .is_some();
+        if unit.splits.is_empty() || !(in_gap || last_of_chapter) || !fits {
             out.push(unit.clone());
             continue;
         }
