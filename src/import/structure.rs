@@ -249,8 +249,10 @@ pub fn parse_notice(lines: &[Line], meta_title: &str) -> Option<(Notice, usize)>
     {
         return None;
     }
-    // A notice ends with 署名 + date; without them it is not a notice.
-    let sig = (1..lines.len().saturating_sub(1)).find(|&j| {
+    // A notice ends with 署名 + date; without them it is not a notice. The
+    // 署名 comes after the title and the 文号.
+    let body_start = if has_number { 2 } else { 1 };
+    let sig = (body_start..lines.len().saturating_sub(1)).find(|&j| {
         let s = lines[j].text;
         s.chars().count() <= 30
             && !s.ends_with('。')
@@ -261,10 +263,9 @@ pub fn parse_notice(lines: &[Line], meta_title: &str) -> Option<(Notice, usize)>
         title: first.text.to_string(),
         ..Notice::default()
     };
-    let mut i = 1;
+    let mut i = body_start;
     if has_number {
         notice.doc_number = Some(lines[1].text.to_string());
-        i = 2;
     }
     if i < sig
         && (lines[i].text.ends_with('：') || lines[i].text.ends_with(':'))
