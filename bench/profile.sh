@@ -40,6 +40,7 @@ echo "## perf (frame pointers, line tables)"
 RUSTFLAGS="-C force-frame-pointers=yes" CARGO_PROFILE_RELEASE_DEBUG=line-tables-only \
     CARGO_TARGET_DIR="$WORK/prof-target" cargo build --release --quiet --bin gongkai
 rm -rf "$OUT_DIR"
+set +o pipefail # `head` closes the pipes early
 perf record -q -F 499 -g -o "$WORK/perf.data" \
     "$WORK/prof-target/release/gongkai" build --root "$SITE" --out "$OUT_DIR" 2>&1 | tail -1
 {
