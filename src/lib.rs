@@ -5,6 +5,7 @@
 //! [`import`] raw text → [`content`] model → [`check`] → [`render`] (with
 //! [`markdown`]) → `public/`. The CLI in `main.rs` is a thin layer over these.
 
+pub mod bundle;
 pub mod check;
 pub mod content;
 pub mod decode;
@@ -14,5 +15,6 @@ pub mod markdown;
 pub mod references;
 pub mod render;
 pub mod search;
+pub mod serve;
 
 pub use diagnostic::{Diagnostic, Error, Result, Severity};

@@ -55,6 +55,27 @@ enum Command {
         #[arg(long)]
         no_minify: bool,
     },
+    /// Zip the built site for offline reading (with MANIFEST.sha256), or check a zip.
+    Bundle {
+        /// The zip to write.
+        #[arg(long, default_value = "portal.zip")]
+        out: PathBuf,
+        /// Check FILE.zip against its manifest instead of building one.
+        #[arg(long, value_name = "FILE.zip")]
+        verify: Option<PathBuf>,
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
+    /// Serve the site on the loopback, rebuilding and reloading on change.
+    Serve {
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
 }
 
 fn print_all(diags: &[Diagnostic]) {
@@ -111,6 +132,49 @@ fn main() -> ExitCode {
                 }
                 report.ok()
             })
+        }
+        Command::Bundle {
+            out,
+            verify,
+            content,
+        } => match verify {
+            Some(zip) => gongkai::bundle::verify(&zip).map(|n| {
+                eprintln!("{}: all {n} files match MANIFEST.sha256", zip.display());
+                true
+            }),
+            None => {
+                let opts = gongkai::bundle::BundleOptions {
+                    content_dir: content.unwrap_or_else(|| root.join("content")),
+                    out: if out.is_absolute() {
+                        out
+                    } else {
+                        root.join(out)
+                    },
+                    root: root.clone(),
+                };
+                gongkai::bundle::bundle(&opts).map(|r| {
+                    eprintln!(
+                        "wrote {} ({} files, {} KB)",
+                        opts.out.display(),
+                        r.files,
+                        r.bytes / 1024
+                    );
+                    true
+                })
+            }
+        },
+        Command::Serve {
+            port,
+            bind,
+            content,
+        } => {
+            let opts = gongkai::serve::ServeOptions {
+                content_dir: content.unwrap_or_else(|| root.join("content")),
+                root: root.clone(),
+                bind,
+                port,
+            };
+            gongkai::serve::serve(&opts).map(|()| true)
         }
         Command::Build {
             out,

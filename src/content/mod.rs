@@ -340,6 +340,49 @@ pub struct Site {
     pub references: crate::references::Registry,
     /// Non-fatal findings while loading.
     pub warnings: Vec<Diagnostic>,
+    /// Memo of `content_hash`.
+    pub hash: std::sync::OnceLock<String>,
+}
+
+impl Site {
+    /// A short hash of everything the site was built from (content and
+    /// settings), for cache-busting asset addresses. Computed once.
+    pub fn content_hash(&self) -> &str {
+        self.hash.get_or_init(|| self.compute_hash())
+    }
+
+    fn compute_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(serde_json::to_string(&self.config).unwrap_or_default());
+        for d in &self.documents {
+            h.update(&d.id);
+            h.update(serde_json::to_string(&d.meta).unwrap_or_default());
+            h.update(serde_json::to_string(&d.meta_en).unwrap_or_default());
+            for t in std::iter::once(&d.zh).chain(d.en.as_ref()) {
+                for s in &t.sections {
+                    h.update(&s.id);
+                    h.update(serde_json::to_string(&s.front).unwrap_or_default());
+                    h.update(&s.body);
+                }
+                h.update(serde_json::to_string(&t.editorial).unwrap_or_default());
+            }
+        }
+        for p in &self.pages {
+            for s in std::iter::once(&p.section).chain(p.en.as_ref()) {
+                h.update(&s.id);
+                h.update(serde_json::to_string(&s.front).unwrap_or_default());
+                h.update(&s.body);
+            }
+        }
+        h.update(serde_json::to_string(&self.references.entries).unwrap_or_default());
+        h.update(serde_json::to_string(&self.glossary).unwrap_or_default());
+        h.finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 /// Loads `site.yaml` from `root`.
@@ -408,6 +451,7 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
             glossary,
             references,
             warnings,
+            hash: std::sync::OnceLock::new(),
         })
     } else {
         Err(Error::Many(errors))

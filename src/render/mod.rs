@@ -272,6 +272,7 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
         for (doc, view) in site.documents.iter().zip(&docs) {
             document_pages(site, theme, doc, view, lang, &places, &mut jobs);
             parallel_pages(site, theme, doc, view, lang, &mut jobs);
+            full_page(site, theme, doc, view, lang, &mut jobs);
         }
         glossary_page(site, theme, lang, &mut jobs);
         for page in &site.pages {
@@ -402,6 +403,11 @@ fn base_context(site: &Site, theme: &Theme, lang: Lang, path: &str) -> tera::Con
     ctx.insert("site", &site.config);
     ctx.insert("breadcrumb", &Vec::<Link>::new());
     ctx.insert("gov_meta", &site_meta(site, lang));
+    // Assets are asked for as static/NAME?v=HASH: a new build, a new address.
+    ctx.insert(
+        "v",
+        &format!("{}{}", theme.asset_hash(), site.content_hash()),
+    );
     ctx.insert("json_ld", "");
     ctx.insert("canonical", &canonical(site, path));
     ctx.insert("base_url", &base_url(site));
@@ -771,6 +777,8 @@ pub struct Linker<'a> {
     pub lang: Lang,
     /// `../` prefix of the page being rendered.
     pub root: String,
+    /// False for self-contained pages: citations stay plain text.
+    pub links: bool,
 }
 
 impl Linker<'_> {
@@ -783,6 +791,9 @@ impl Linker<'_> {
     }
 
     fn href(&self, c: &crate::references::Citation) -> Option<String> {
+        if !self.links {
+            return None;
+        }
         if let Some(n) = c.column {
             let doc = self.doc?;
             let exists = doc
@@ -1056,6 +1067,7 @@ fn document_pages(
         doc: Some(doc),
         lang,
         root: root_prefix(path),
+        links: true,
     };
     let home = Link {
         title: t(theme, lang, "home").to_string(),
@@ -1114,6 +1126,7 @@ fn document_pages(
         &article_meta(site, doc, lang, &view.title, &description, &view.url),
     );
     ctx.insert("json_ld", &json_ld(site, doc, lang, theme));
+    ctx.insert("full_url", &format!("{}{}/full.html", lang.prefix, doc.id));
     jobs.push(PageJob {
         path: view.url.clone(),
         template: "document.html",
@@ -1310,12 +1323,14 @@ fn parallel_pages(
                 doc: Some(doc),
                 lang: ZH,
                 root: root_prefix(&url),
+                links: true,
             },
             Linker {
                 site,
                 doc: Some(doc),
                 lang: EN,
                 root: root_prefix(&url),
+                links: true,
             },
         );
         let members: Vec<&Section> = reading
@@ -1431,6 +1446,72 @@ fn parallel_pages(
     }
 }
 
+/// `<doc>/full.html`: the whole document in one self-contained file (CSS
+/// inlined, no links out), to save, send or print.
+fn full_page(
+    site: &Site,
+    theme: &Theme,
+    doc: &Document,
+    view: &DocView,
+    lang: Lang,
+    jobs: &mut Vec<PageJob>,
+) {
+    let url = format!("{}{}/full.html", lang.prefix, doc.id);
+    let linker = Linker {
+        site,
+        doc: Some(doc),
+        lang,
+        root: String::new(),
+        links: false,
+    };
+    let mut sections = Vec::new();
+    for s in &doc.zh.sections {
+        let (shown, translated) = section_in(doc, &s.id, lang);
+        let l = Linker {
+            lang: if translated { lang } else { ZH },
+            ..Linker {
+                site,
+                doc: Some(doc),
+                lang,
+                root: String::new(),
+                links: false,
+            }
+        };
+        let columns: Vec<ColumnView> = s
+            .front
+            .columns
+            .iter()
+            .map(|c| column_view(&l, s, c, theme))
+            .collect();
+        sections.push(serde_json::json!({
+            "id": s.id,
+            "kind": match s.kind { Kind::Notice => "notice", Kind::Attachment => "attachment", Kind::Chapter => "chapter", _ => "section" },
+            "front": shown.front,
+            "heading": heading_view(doc, shown, lang, theme),
+            "blocks": block_views(&l, shown, site.config.allow_raw_html),
+            "columns": columns,
+            "translated": translated,
+        }));
+    }
+    let _ = linker;
+    let css = theme
+        .assets
+        .iter()
+        .find(|(p, _)| p == std::path::Path::new("style.css"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let mut ctx = base_context(site, theme, lang, &url);
+    ctx.insert("doc", view);
+    ctx.insert("sections", &sections);
+    ctx.insert("inline_css", &css.replace("</", "<\\/"));
+    ctx.insert("title", &page_title(&[&view.title], site, lang));
+    jobs.push(PageJob {
+        path: url,
+        template: "full.html",
+        ctx,
+    });
+}
+
 /// Block HTML without its `id` (the row carries it, once for both languages).
 fn strip_id(html: &str, id: &str) -> String {
     html.replacen(&format!(" id=\"{id}\""), "", 1)
@@ -1512,6 +1593,7 @@ fn plain_page(
         doc: None,
         lang: if translated { lang } else { ZH },
         root: root_prefix(&url),
+        links: true,
     };
     let title = shown
         .front

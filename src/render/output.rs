@@ -1,10 +1,70 @@
 //! Writing the site atomically: everything goes into a fresh folder beside
-//! the output, which replaces the output only when the build succeeded. A
-//! failed or killed build leaves the previous site as it was.
+//! the output, which then takes the output's place in one step (Linux
+//! `renameat2(RENAME_EXCHANGE)`; two renames elsewhere). A failed or killed
+//! build leaves the previous site as it was, and a lock file makes two
+//! builds of the same site take turns instead of interleaving.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::diagnostic::{Diagnostic, IoContext, Result};
+
+/// How long a build waits for another build of the same site.
+const LOCK_WAIT: Duration = Duration::from_secs(120);
+
+/// Holds `.<out>.lock` (with this process's id) until dropped.
+struct Lock(PathBuf);
+
+impl Lock {
+    fn acquire(path: PathBuf) -> Result<Lock> {
+        let started = Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    let _ = write!(f, "{}", std::process::id());
+                    return Ok(Lock(path));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|s| s.trim().parse::<u32>().ok());
+                    // A lock left by a build that was killed is stale.
+                    if holder.is_none_or(|pid| !process_alive(pid))
+                        && started.elapsed() > Duration::from_millis(200)
+                    {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                    if started.elapsed() > LOCK_WAIT {
+                        return Err(Diagnostic::error(format!(
+                            "another gongkai build (process {}) has held {} for {} s",
+                            holder.map_or("?".into(), |p| p.to_string()),
+                            path.display(),
+                            LOCK_WAIT.as_secs()
+                        ))
+                        .hint(
+                            "wait for it to finish, or delete the lock file if no build is running",
+                        )
+                        .into());
+                    }
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                Err(e) => return Err(e).with_path("create lock", &path),
+            }
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
 
 /// Writes `files` (paths relative to the site root) as the new `out`.
 pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
@@ -20,9 +80,19 @@ pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         })?
         .to_string_lossy()
         .into_owned();
-    let stamp = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{stamp}"));
-    let old = parent.join(format!(".{name}.old-{stamp}"));
+    for (rel, _) in files {
+        if rel.starts_with('/')
+            || rel.split('/').any(|s| s == ".." || s.is_empty())
+            || rel.contains('\0')
+        {
+            return Err(Diagnostic::error(format!(
+                "refusing to write `{rel}`: it would land outside the output folder"
+            ))
+            .into());
+        }
+    }
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).with_path("remove", &tmp)?;
     }
@@ -40,11 +110,26 @@ pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
+    let _lock = Lock::acquire(parent.join(format!(".{name}.lock")))?;
+    swap_in(&tmp, out)?;
+    // `tmp` now holds the previous site (or nothing).
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).with_path("remove", &tmp)?;
+    }
+    clean_leftovers(&parent, &name);
+    Ok(())
+}
+
+/// Puts `new` at `out`; afterwards `new` holds what `out` held.
+fn swap_in(new: &Path, out: &Path) -> Result<()> {
+    if out.exists() && exchange(new, out) {
+        return Ok(());
+    }
+    let old = new.with_extension("old");
     if out.exists() {
         std::fs::rename(out, &old).with_path("move aside", out)?;
     }
-    if let Err(e) = std::fs::rename(&tmp, out) {
-        // Put the previous site back.
+    if let Err(e) = std::fs::rename(new, out) {
         let _ = std::fs::rename(&old, out);
         return Err(crate::diagnostic::Error::Io {
             action: "replace",
@@ -53,21 +138,56 @@ pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         });
     }
     if old.exists() {
-        std::fs::remove_dir_all(&old).with_path("remove", &old)?;
+        std::fs::rename(&old, new).with_path("move", &old)?;
     }
-    // Leftovers of builds that were killed midway.
-    if let Ok(rd) = std::fs::read_dir(&parent) {
-        for e in rd.flatten() {
-            let n = e.file_name().to_string_lossy().into_owned();
-            if n.starts_with(&format!(".{name}.tmp-")) || n.starts_with(&format!(".{name}.old-")) {
-                let pid = n.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
-                if pid.is_some_and(|p| !process_alive(p)) {
-                    let _ = std::fs::remove_dir_all(e.path());
-                }
+    Ok(())
+}
+
+/// Atomically exchanges two directories, where the system can.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(ca), Ok(cb)) = (
+        CString::new(a.as_os_str().as_bytes()),
+        CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both paths are valid NUL-terminated strings for the duration
+    // of the call; renameat2 does not keep them.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Removes temporary folders of builds that were killed midway.
+fn clean_leftovers(parent: &Path, name: &str) {
+    let Ok(rd) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp-");
+    for e in rd.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if let Some(rest) = n.strip_prefix(&prefix) {
+            let pid = rest.split('.').next().and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|p| !process_alive(p)) {
+                let _ = std::fs::remove_dir_all(e.path());
             }
         }
     }
-    Ok(())
 }
 
 fn process_alive(pid: u32) -> bool {

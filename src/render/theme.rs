@@ -21,6 +21,28 @@ pub struct Theme {
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
     /// Static files: path relative to `static/` → bytes.
     pub assets: Vec<(PathBuf, Vec<u8>)>,
+    hash: std::sync::OnceLock<String>,
+}
+
+impl Theme {
+    /// A short hash of the theme's static files. Computed once.
+    pub fn asset_hash(&self) -> &str {
+        self.hash.get_or_init(|| self.compute_hash())
+    }
+
+    fn compute_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for (p, b) in &self.assets {
+            h.update(p.to_string_lossy().as_bytes());
+            h.update(b);
+        }
+        h.finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 impl Theme {
@@ -102,6 +124,7 @@ impl Theme {
             tera,
             strings,
             assets,
+            hash: std::sync::OnceLock::new(),
         })
     }
 

@@ -133,6 +133,7 @@ pub fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
                 continue;
             }
             let (file, frag) = href.split_once('#').unwrap_or((href, ""));
+            let file = file.split('?').next().unwrap_or(file);
             let target = if file.is_empty() {
                 path.clone()
             } else {

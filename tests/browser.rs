@@ -1,0 +1,61 @@
+//! Real-browser tests (Debian chromium, driven by playwright-core from
+//! tests/browser/): each builds the site and runs one node script on it.
+//! On a machine without chromium or the node packages they are skipped with
+//! a notice, except in CI, where .ci/run installs both and a skip fails.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use gongkai::render::{self, BuildOptions};
+
+fn ready() -> bool {
+    let chromium = Path::new("/usr/bin/chromium").exists();
+    let packages = repo()
+        .join("tests/browser/node_modules/playwright-core")
+        .is_dir();
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if chromium && packages && node {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must provide chromium, node and tests/browser/node_modules (see .ci/run)"
+    );
+    eprintln!("skipped: needs /usr/bin/chromium, node and `npm ci --prefix tests/browser`");
+    false
+}
+
+fn run(script: &str, dir: &Path) {
+    let out = Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .arg(dir)
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
+}
+
+fn built_repo_site() -> (tempfile::TempDir, PathBuf) {
+    let site = repo_site();
+    render::build(&BuildOptions::new(site.path())).unwrap();
+    let public = site.path().join("public");
+    (site, public)
+}
+
+#[test]
+fn search_works_from_file_and_http() {
+    if !ready() {
+        return;
+    }
+    let (_site, public) = built_repo_site();
+    run("search.mjs", &public);
+}

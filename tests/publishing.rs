@@ -1,0 +1,387 @@
+//! Publishing: serve (live reload, path safety, failed rebuilds, Ctrl-C),
+//! bundle (reproducible, verifiable), government-site metadata, JSON-LD,
+//! feeds, sitemap, 404.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use gongkai::render::{self, BuildOptions};
+
+/// A minimal HTTP/1.0 GET: (status, headers, body). `path` is sent as is.
+fn get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, raw[split + 4..].to_vec())
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_serve(dir: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .current_dir(dir)
+        .args(["serve", "--port", "0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    // Keep draining stderr so the server never blocks on a full pipe.
+    let mut err = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        let mut sink = Vec::new();
+        let _ = err.read_to_end(&mut sink);
+    });
+    Server { child, port }
+}
+
+fn version(port: u16, seen: u64) -> serde_json::Value {
+    let (_, _, body) = get(port, &format!("/__gongkai/wait?v={seen}"));
+    serde_json::from_slice(&body).unwrap()
+}
+
+#[test]
+fn serve_reloads_on_change_and_survives_a_bad_edit() {
+    let site = fixture_site("site-minimal");
+    let server = start_serve(site.path());
+    let port = server.port;
+    let (status, head, body) = get(port, "/sports-plan/c1-s1/index.html");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    let body = String::from_utf8(body).unwrap();
+    assert!(
+        body.contains("/__gongkai/live.js?v=1"),
+        "the reload script is injected when served"
+    );
+    let (status, _, _) = get(port, "/en/");
+    assert_eq!(status, 200);
+
+    // Requests cannot leave the site.
+    for bad in [
+        "/../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/static/..%2f..%2fsite.yaml",
+        "/a%00b",
+    ] {
+        let (status, _, body) = get(port, bad);
+        assert!(status == 400 || status == 404, "{bad}: {status}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("theme:"),
+            "{bad} leaked site.yaml"
+        );
+    }
+    let (status, _, body) = get(port, "/no/such/page.html");
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&body).contains("找不到该页面"));
+
+    // An edit is live within a second.
+    let p = site.path().join("content/sports-plan/c1-s1.md");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replace("全县共有体育场馆12处。", "全县共有体育场馆13处。"),
+    )
+    .unwrap();
+    let saved = Instant::now();
+    let v = version(port, 1);
+    let elapsed = saved.elapsed();
+    assert_eq!(v["version"], 2);
+    assert!(v["error"].is_null(), "{v}");
+    assert!(
+        elapsed < Duration::from_secs(1),
+        "reload signalled after {elapsed:?}"
+    );
+    let (_, _, body) = get(port, "/sports-plan/c1-s1/index.html");
+    assert!(String::from_utf8(body).unwrap().contains("13处"));
+
+    // A broken edit: the error reaches the page, the last good site stays.
+    std::fs::write(&p, "---\nkind: [section\n---\n").unwrap();
+    let v = version(port, 2);
+    assert_eq!(v["version"], 3);
+    let error = v["error"].as_str().unwrap();
+    assert!(
+        error.contains("invalid YAML") && error.contains("c1-s1.md"),
+        "{error}"
+    );
+    let (status, _, body) = get(port, "/sports-plan/c1-s1/index.html");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8(body).unwrap().contains("13处"));
+    let (_, _, js) = get(port, "/__gongkai/live.js?v=3");
+    assert!(
+        String::from_utf8(js).unwrap().contains("gongkai-error"),
+        "the overlay script"
+    );
+}
+
+#[test]
+fn serve_stops_cleanly_on_ctrl_c() {
+    let site = fixture_site("site-minimal");
+    let mut server = start_serve(site.path());
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let t = Instant::now();
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "still running after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn build_output_has_no_reload_script() {
+    let site = fixture_site("site-minimal");
+    render::build(&BuildOptions::new(site.path())).unwrap();
+    for (path, bytes) in read_tree(&site.path().join("public")) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__gongkai"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn bundle_is_reproducible_and_verifiable() {
+    let site = fixture_site("site-minimal");
+    let (ok, _, err) = gongkai(site.path(), &["bundle", "--out", "a.zip"]);
+    assert!(ok, "{err}");
+    std::thread::sleep(Duration::from_millis(1100));
+    let (ok, _, err) = gongkai(site.path(), &["bundle", "--out", "b.zip"]);
+    assert!(ok, "{err}");
+    let a = std::fs::read(site.path().join("a.zip")).unwrap();
+    assert_eq!(
+        a,
+        std::fs::read(site.path().join("b.zip")).unwrap(),
+        "byte-identical bundles"
+    );
+    let (ok, _, err) = gongkai(site.path(), &["bundle", "--verify", "a.zip"]);
+    assert!(ok && err.contains("match MANIFEST.sha256"), "{err}");
+
+    // Unzip, alter one page, zip again: verify names it.
+    let dir = tempfile::tempdir().unwrap();
+    assert!(Command::new("unzip")
+        .args(["-q", site.path().join("a.zip").to_str().unwrap(), "-d"])
+        .arg(dir.path())
+        .status()
+        .unwrap()
+        .success());
+    let portal = dir.path().join("portal");
+    assert!(portal.join("index.html").is_file() && portal.join("README.txt").is_file());
+    let readme = std::fs::read_to_string(portal.join("README.txt")).unwrap();
+    assert!(readme.contains("index.html") && readme.contains("打开"));
+    let page = portal.join("sports-plan/index.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("某县", "某市")).unwrap();
+    let tampered = dir.path().join("t.zip");
+    assert!(Command::new("zip")
+        .current_dir(dir.path())
+        .args(["-qr", tampered.to_str().unwrap(), "portal"])
+        .status()
+        .unwrap()
+        .success());
+    let (ok, _, err) = gongkai(
+        site.path(),
+        &["bundle", "--verify", tampered.to_str().unwrap()],
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("sports-plan/index.html does not match its checksum"),
+        "{err}"
+    );
+}
+
+#[test]
+fn government_metadata_and_json_ld() {
+    let dir = repo_site();
+    render::build(&BuildOptions::new(dir.path())).unwrap();
+    let files = read_tree(&dir.path().join("public"));
+    let meta = |page: &str, name: &str| -> Option<String> {
+        html(&files[page])
+            .select(&sel(&format!("meta[name={name}]")))
+            .next()
+            .map(|m| m.value().attr("content").unwrap_or("").to_string())
+    };
+    for (path, _) in files.iter().filter(|(p, _)| p.ends_with("index.html")) {
+        for name in ["SiteName", "SiteDomain", "SiteIDCode"] {
+            assert!(meta(path, name).is_some(), "{path} lacks {name}");
+        }
+    }
+    assert_eq!(
+        meta("index.html", "ColumnType").as_deref(),
+        Some("政策文件")
+    );
+    assert!(meta("references/index.html", "ColumnName").is_some());
+    let doc = "jian-education-plan/index.html";
+    assert_eq!(meta(doc, "PubDate").as_deref(), Some("2023-01-12 00:00"));
+    assert_eq!(
+        meta(doc, "ContentSource").as_deref(),
+        Some("集安市人民政府办公室")
+    );
+    assert!(meta(doc, "ArticleTitle")
+        .unwrap()
+        .contains("集安市“十四五”教育发展规划"));
+    assert!(meta(doc, "Description")
+        .unwrap()
+        .starts_with("“十四五”是集安"));
+    assert!(meta(doc, "Url").is_none(), "no base_url: no address");
+    assert!(meta("jian-education-plan/c3-s1/index.html", "ArticleTitle").is_some());
+
+    let ld = |page: &str| -> serde_json::Value {
+        let d = html(&files[page]);
+        let s = d
+            .select(&sel("script[type='application/ld+json']"))
+            .next()
+            .unwrap();
+        serde_json::from_str(&s.text().collect::<String>()).unwrap()
+    };
+    let zh = ld(doc);
+    assert_eq!(zh["@type"], "Legislation");
+    assert_eq!(zh["legislationIdentifier"], "集政办发〔2023〕1号");
+    assert_eq!(zh["legislationDate"], "2023-01-10");
+    assert_eq!(zh["datePublished"], "2023-01-12");
+    assert_eq!(zh["legislationPassedBy"]["name"], "集安市人民政府办公室");
+    assert_eq!(zh["inLanguage"], "zh-Hans");
+    assert_eq!(
+        zh["workTranslation"]["legislationLegalValue"],
+        "https://schema.org/UnofficialLegalValue"
+    );
+    let en = ld(&format!("en/{doc}"));
+    assert_eq!(en["inLanguage"], "en");
+    assert_eq!(
+        en["legislationLegalValue"],
+        "https://schema.org/UnofficialLegalValue"
+    );
+    assert_eq!(
+        en["translationOfWork"]["legislationLegalValue"],
+        "https://schema.org/AuthoritativeLegalValue"
+    );
+
+    // No base_url: no canonical, no sitemap; feeds and robots exist.
+    assert!(!files.contains_key("sitemap.xml"));
+    assert!(html(&files[doc])
+        .select(&sel("link[rel=canonical]"))
+        .next()
+        .is_none());
+    let feed = String::from_utf8(files["feed.xml"].clone()).unwrap();
+    assert!(
+        feed.contains(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"jian-education-plan/index.html\"/>"
+        ),
+        "{feed}"
+    );
+    assert!(String::from_utf8(files["en/feed.xml"].clone())
+        .unwrap()
+        .contains("xml:lang=\"en\""));
+    assert!(files.contains_key("robots.txt") && files.contains_key("404.html"));
+    let nf = html(&files["404.html"]);
+    assert!(text_of(nf.select(&sel("h1")).next().unwrap()).contains("Page not found"));
+}
+
+#[test]
+fn with_a_base_url_pages_are_canonical_and_a_sitemap_lists_both_languages() {
+    let site = fixture_site("site-minimal");
+    let p = site.path().join("site.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replace("base_url: \"\"", "base_url: \"https://example.gov.cn/gk\""),
+    )
+    .unwrap();
+    render::build(&BuildOptions::new(site.path())).unwrap();
+    let files = read_tree(&site.path().join("public"));
+    let d = html(&files["sports-plan/index.html"]);
+    let canon = d
+        .select(&sel("link[rel=canonical]"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(canon, "https://example.gov.cn/gk/sports-plan/index.html");
+    let map = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
+    assert!(map.contains("<loc>https://example.gov.cn/gk/sports-plan/index.html</loc><xhtml:link rel=\"alternate\" hreflang=\"zh-Hans\""), "{map}");
+    assert!(map
+        .contains("hreflang=\"en\" href=\"https://example.gov.cn/gk/en/sports-plan/index.html\""));
+    assert!(String::from_utf8(files["robots.txt"].clone())
+        .unwrap()
+        .contains("Sitemap: https://example.gov.cn/gk/sitemap.xml"));
+}
+
+#[test]
+fn single_file_document_is_self_contained() {
+    let dir = repo_site();
+    render::build(&BuildOptions::new(dir.path())).unwrap();
+    for page in [
+        "jian-education-plan/full.html",
+        "en/jian-education-plan/full.html",
+    ] {
+        let bytes = std::fs::read(dir.path().join("public").join(page)).unwrap();
+        let d = html(&bytes);
+        assert!(
+            d.select(&sel("link[rel=stylesheet], script[src], img"))
+                .next()
+                .is_none(),
+            "{page} loads nothing"
+        );
+        assert!(
+            d.select(&sel("style")).next().is_some(),
+            "{page} inlines its CSS"
+        );
+        assert_eq!(
+            d.select(&sel("aside.box")).count(),
+            12,
+            "{page} has the 12 boxes"
+        );
+        assert_eq!(
+            d.select(&sel("section.section")).count(),
+            20,
+            "{page} has the 20 sections"
+        );
+        assert!(
+            d.select(&sel("a[href]")).next().is_none(),
+            "{page} has no links out"
+        );
+    }
+}
