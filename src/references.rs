@@ -124,6 +124,8 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     pub entries: Vec<Reference>,
+    /// English titles and aliases, longest first (made once).
+    english: std::sync::OnceLock<Vec<(String, String)>>,
 }
 
 /// How a citation was written.
@@ -198,10 +200,38 @@ impl Registry {
             }
         }
         if errors.is_empty() {
-            Ok(Registry { entries })
+            Ok(Registry::new(entries))
         } else {
             Err(Error::Many(errors))
         }
+    }
+
+    pub fn new(entries: Vec<Reference>) -> Registry {
+        Registry {
+            entries,
+            english: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// (English name, id), longest first, so a title that contains another wins.
+    fn english_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.english
+            .get_or_init(|| {
+                let mut names: Vec<(String, String)> = self
+                    .entries
+                    .iter()
+                    .flat_map(|e| {
+                        std::iter::once(&e.title_en)
+                            .chain(&e.aliases_en)
+                            .filter(|t| !t.is_empty())
+                            .map(|t| (t.clone(), e.id.clone()))
+                    })
+                    .collect();
+                names.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+                names
+            })
+            .iter()
+            .map(|(t, id)| (t.as_str(), id.as_str()))
     }
 
     pub fn get(&self, id: &str) -> Option<&Reference> {
@@ -305,17 +335,7 @@ impl Registry {
     /// aliases, and document numbers (kept in their Chinese form).
     pub fn find_en(&self, text: &str) -> Vec<Citation> {
         let mut found: Vec<Citation> = Vec::new();
-        let mut names: Vec<(&str, &str)> = Vec::new();
-        for e in &self.entries {
-            for t in std::iter::once(&e.title_en).chain(&e.aliases_en) {
-                if !t.is_empty() {
-                    names.push((t.as_str(), e.id.as_str()));
-                }
-            }
-        }
-        // Longest first, so a title that contains another wins.
-        names.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
-        for (name, id) in names {
+        for (name, id) in self.english_names() {
             for (start, _) in text.match_indices(name) {
                 let end = start + name.len();
                 if !overlaps(&found, start, end) {
@@ -456,9 +476,7 @@ mod tests {
   kind: law
   title_en: Law on the Promotion of Privately-Run Schools
 "#;
-        Registry {
-            entries: serde_yaml_ng::from_str(yaml).unwrap(),
-        }
+        Registry::new(serde_yaml_ng::from_str(yaml).unwrap())
     }
 
     #[test]

@@ -214,6 +214,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 /// Renders every page and asset in memory: (path, bytes), sorted by path.
 pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(String, Vec<u8>)>> {
     let mut jobs = Vec::new();
+    let mut views = Vec::new();
     let places = crate::references::collect(site);
     for lang in [ZH, EN] {
         reference_pages(site, theme, lang, &places, &mut jobs);
@@ -269,15 +270,7 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
             template: "index.html",
             ctx,
         });
-        for (doc, view) in site.documents.iter().zip(&docs) {
-            document_pages(site, theme, doc, view, lang, &places, &mut jobs);
-            parallel_pages(site, theme, doc, view, lang, &mut jobs);
-            full_page(site, theme, doc, view, lang, &mut jobs);
-        }
         glossary_page(site, theme, lang, &mut jobs);
-        for page in &site.pages {
-            plain_page(site, theme, page, lang, &mut jobs);
-        }
         let search_url = format!("{}search/index.html", lang.prefix);
         let mut ctx = base_context(site, theme, lang, &search_url);
         ctx.insert(
@@ -293,19 +286,47 @@ pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(Stri
             template: "search.html",
             ctx,
         });
+        views.push((lang, docs));
     }
-    let rendered: Vec<Result<(String, Vec<u8>)>> = jobs
+    // Documents and plain pages are independent: each one's contexts are
+    // built, rendered and minified on a worker, and only the bytes are kept.
+    enum Unit {
+        Doc(usize),
+        Page(usize),
+    }
+    let mut units = Vec::new();
+    for (li, _) in views.iter().enumerate() {
+        units.extend((0..site.documents.len()).map(|i| (li, Unit::Doc(i))));
+        units.extend((0..site.pages.len()).map(|i| (li, Unit::Page(i))));
+    }
+    let render_one = |job: PageJob| -> Result<(String, Vec<u8>)> {
+        let html = theme.render(job.template, &job.ctx)?;
+        let bytes = if minify {
+            minify_html(&html)
+        } else {
+            html.into_bytes()
+        };
+        Ok((job.path, bytes))
+    };
+    let mut rendered: Vec<Result<(String, Vec<u8>)>> = units
         .into_par_iter()
-        .map(|job| {
-            let html = theme.render(job.template, &job.ctx)?;
-            let bytes = if minify {
-                minify_html(&html)
-            } else {
-                html.into_bytes()
-            };
-            Ok((job.path, bytes))
+        .flat_map_iter(|(li, unit)| {
+            let (lang, docs) = &views[li];
+            let lang = *lang;
+            let mut jobs = Vec::new();
+            match unit {
+                Unit::Doc(i) => {
+                    let (doc, view) = (&site.documents[i], &docs[i]);
+                    document_pages(site, theme, doc, view, lang, &places, &mut jobs);
+                    parallel_pages(site, theme, doc, view, lang, &mut jobs);
+                    full_page(site, theme, doc, view, lang, &mut jobs);
+                }
+                Unit::Page(i) => plain_page(site, theme, &site.pages[i], lang, &mut jobs),
+            }
+            jobs.into_iter().map(render_one)
         })
         .collect();
+    rendered.extend(jobs.into_par_iter().map(render_one).collect::<Vec<_>>());
     let mut files = Vec::with_capacity(rendered.len() + theme.assets.len());
     let mut errors = Vec::new();
     for r in rendered {
@@ -389,7 +410,9 @@ fn base_context(site: &Site, theme: &Theme, lang: Lang, path: &str) -> tera::Con
     let mut ctx = tera::Context::new();
     ctx.insert("lang", &lang);
     ctx.insert("other_lang", &lang.other());
-    ctx.insert("t", &theme.strings.get(lang.code));
+    if let Some(v) = theme.string_values.get(lang.code) {
+        ctx.insert_value("t", v.clone());
+    }
     ctx.insert("root", &root_prefix(path));
     ctx.insert("path", path);
     ctx.insert(

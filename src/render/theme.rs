@@ -22,6 +22,8 @@ pub struct Theme {
     /// Static files: path relative to `static/` → bytes.
     pub assets: Vec<(PathBuf, Vec<u8>)>,
     hash: std::sync::OnceLock<String>,
+    /// `strings` as template values, made once (every page uses them).
+    pub string_values: BTreeMap<String, tera::Value>,
 }
 
 impl Theme {
@@ -119,12 +121,17 @@ impl Theme {
                 assets.push((rel, bytes));
             }
         }
+        let string_values = strings
+            .iter()
+            .map(|(k, v)| (k.clone(), tera::Value::from_serializable(v)))
+            .collect();
         Ok(Theme {
             dir,
             tera,
             strings,
             assets,
             hash: std::sync::OnceLock::new(),
+            string_values,
         })
     }
 
