@@ -401,3 +401,40 @@ fn two_builds_at_once_do_not_corrupt_the_output() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn unchanged_files_keep_their_modification_time() {
+    let site = fixture_site("site-minimal");
+    render::build(&BuildOptions::new(site.path())).unwrap();
+    let public = site.path().join("public");
+    let mtime = |p: &str| {
+        std::fs::metadata(public.join(p))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let (index, section) = (
+        mtime("en/index.html"),
+        mtime("sports-plan/c1-s1/index.html"),
+    );
+    std::thread::sleep(Duration::from_millis(1100));
+    edit(
+        site.path(),
+        "content/sports-plan/en/c1-s2.md",
+        "not enough venues",
+        "too few venues",
+    );
+    render::build(&BuildOptions::new(site.path())).unwrap();
+    assert_eq!(
+        mtime("sports-plan/c1-s1/index.html"),
+        section,
+        "an unchanged page keeps its mtime"
+    );
+    assert_ne!(
+        mtime("en/sports-plan/c1-s2/index.html"),
+        index,
+        "a changed page is new"
+    );
+    let text = std::fs::read_to_string(public.join("en/sports-plan/c1-s2/index.html")).unwrap();
+    assert!(text.contains("too few venues"));
+}

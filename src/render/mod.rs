@@ -426,11 +426,12 @@ fn base_context(site: &Site, theme: &Theme, lang: Lang, path: &str) -> tera::Con
     ctx.insert("site", &site.config);
     ctx.insert("breadcrumb", &Vec::<Link>::new());
     ctx.insert("gov_meta", &site_meta(site, lang));
-    // Assets are asked for as static/NAME?v=HASH: a new build, a new address.
-    ctx.insert(
-        "v",
-        &format!("{}{}", theme.asset_hash(), site.content_hash()),
-    );
+    // Assets are asked for as static/NAME?v=HASH. `v` changes with the
+    // theme's files, `index_v` with the content (only the search page loads
+    // the index), so an edit leaves the other pages' bytes, and their
+    // modification times, alone.
+    ctx.insert("v", theme.asset_hash());
+    ctx.insert("index_v", site.content_hash());
     ctx.insert("json_ld", "");
     ctx.insert("canonical", &canonical(site, path));
     ctx.insert("base_url", &base_url(site));

@@ -102,6 +102,15 @@ pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).with_path("create", dir)?;
             }
+            // An unchanged file is the previous one, hard-linked: it keeps
+            // its modification time, so rsync-style deploys skip it.
+            let previous = out.join(rel);
+            if std::fs::metadata(&previous).is_ok_and(|m| m.len() == bytes.len() as u64)
+                && std::fs::read(&previous).is_ok_and(|b| b == *bytes)
+                && std::fs::hard_link(&previous, &path).is_ok()
+            {
+                continue;
+            }
             std::fs::write(&path, bytes).with_path("write", &path)?;
         }
         Ok(())
