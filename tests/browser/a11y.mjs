@@ -268,6 +268,11 @@ for (const mode of AXE_MODES) {
       hc: f.bg === 'rgb(0, 0, 0)',
       elder: f.fontSize >= 24 && f.lineHeight >= 1.5,
     }[mode];
+    if (mode === 'normal') {
+      const fonts = await page.evaluate(() => [...document.fonts].map((f) => f.family));
+      count('no-web-font checks');
+      check(`${label}: no web fonts (system fonts only)`, fonts.length === 0, fonts.join(', '));
+    }
     check(`${label}: the mode is in force`, applied, `${f.classes} ${f.fontSize}px lh ${f.lineHeight.toFixed(2)} ${f.bg}`);
     await page.evaluate(AXE);
     const r = await page.evaluate(async (tags) => {
