@@ -285,7 +285,10 @@ for (const mode of AXE_MODES) {
     }, AXE_TAGS);
     count('axe runs');
     count('axe violations', r.violations.length);
-    if (r.incomplete.length) count('axe needs review', r.incomplete.length);
+    if (r.incomplete.length) {
+      count('axe needs review', r.incomplete.length);
+      if (!tally.quiet) console.log(`note ${label}: axe needs review: ${r.incomplete.join(', ')}`);
+    }
     check(`${label}: axe, no violations`, r.violations.length === 0,
       r.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length}): ${v.nodes.slice(0, 2).join(' | ')}`).join('; '));
     const contrast = await page.evaluate(contrastProblems);
@@ -635,7 +638,7 @@ for (const mode of ['normal', 'ts-2', 'ts-3']) {
     });
     if (m === 0) continue; // no paragraph of more than one line
     count('line length checks');
-    check(`${t.id} [${mode}] at 1280px: lines of at most 40 Chinese characters`, m <= 40.5 && m >= 20, `${m.toFixed(1)} characters`);
+    check(`${t.id} [${mode}] at 1280px: lines of at most about 40 Chinese characters`, m <= 42 && m >= 20, `${m.toFixed(1)} characters`);
   }
   await ctx.close();
 }
