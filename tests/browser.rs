@@ -59,3 +59,30 @@ fn search_works_from_file_and_http() {
     let (_site, public) = built_repo_site();
     run("search.mjs", &public);
 }
+
+#[test]
+fn every_page_type_passes_axe_and_the_nu_checker_in_every_mode() {
+    if !ready() {
+        return;
+    }
+    let (_site, public) = built_repo_site();
+    run("a11y.mjs", &public);
+}
+
+#[test]
+fn the_unzipped_bundle_works_from_disk() {
+    if !ready() {
+        return;
+    }
+    let site = repo_site();
+    let (ok, _, err) = gongkai(site.path(), &["bundle", "--out", "portal.zip"]);
+    assert!(ok, "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new("unzip")
+        .args(["-q", site.path().join("portal.zip").to_str().unwrap(), "-d"])
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    run("bundle.mjs", &dir.path().join("portal"));
+}

@@ -389,7 +389,33 @@ fn minify_html(html: &str) -> Vec<u8> {
         minify_js: false,
         ..minify_html::Cfg::default()
     };
-    minify_html::minify(html.as_bytes(), &cfg)
+    restore_empty_meta_content(&minify_html::minify(html.as_bytes(), &cfg))
+}
+
+/// minify-html drops empty attributes, but `<meta name>` needs its
+/// `content` even when empty (an unconfigured SiteIDCode is `content=""`).
+fn restore_empty_meta_content(html: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(i) = rest.windows(6).position(|w| w == b"<meta ") {
+        out.extend_from_slice(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(rest.len(), |e| e + 1);
+        let tag = &rest[..end];
+        let has = |needle: &[u8]| tag.windows(needle.len()).any(|w| w == needle);
+        if has(b" name=") && !has(b"content=") && tag.ends_with(b">") {
+            out.extend_from_slice(&tag[..tag.len() - 1]);
+            out.extend_from_slice(b" content=\"\">");
+        } else {
+            out.extend_from_slice(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// `../` repeated for the depth of `path`.
@@ -1226,7 +1252,7 @@ fn document_pages(
             .into_iter()
             .next()
             .map(|b| excerpt(&b.text, 120))
-            .unwrap_or_default();
+            .unwrap_or_else(|| heading.text.clone());
         let article = format!("{} — {}", heading.text, view.title);
         ctx.insert(
             "gov_meta",
