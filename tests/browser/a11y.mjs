@@ -58,8 +58,6 @@ const PENDING = {
     /\/(c\d+-s\d+|c\d+)\/index\.html$|full\.html$|\/parallel\//.test(page) && /^text in the other language without lang: <(a\.cite|p) lang=en> "[\u3400-\u9fff]/.test(problem),
   'R2 parallel view: previous/next chapter titles in the page language': (page, problem) =>
     /^en\/.*\/parallel\//.test(page) && /^text in the other language without lang: <a lang=en> "[一二三四五六七八九十]+、/.test(problem),
-  'R3 minified <meta name=…> whose content is empty (SiteDomain, SiteIDCode; Description of chapter pages) lose content=""': (page, problem) =>
-    /^vnu:.*Element “meta” is missing one or more of the following attributes: “content”, “property”/.test(problem) && /<meta name=(SiteDomain|SiteIDCode|Description)>/.test(problem),
 };
 const pendingSeen = Object.fromEntries(Object.keys(PENDING).map((k) => [k, 0]));
 function withoutPending(page, problems) {
