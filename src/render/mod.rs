@@ -1462,14 +1462,15 @@ fn parallel_pages(
         ctx.insert(
             "prev",
             &ci.checked_sub(1).map(|j| Link {
-                title: heading_view(doc, chapters[j], lang, theme).text,
+                title: heading_view(doc, section_in(doc, &chapters[j].id, lang).0, lang, theme)
+                    .text,
                 url: parallel_url(doc, chapters[j], lang),
             }),
         );
         ctx.insert(
             "next",
             &chapters.get(ci + 1).map(|c| Link {
-                title: heading_view(doc, c, lang, theme).text,
+                title: heading_view(doc, section_in(doc, &c.id, lang).0, lang, theme).text,
                 url: parallel_url(doc, c, lang),
             }),
         );
