@@ -274,108 +274,96 @@ impl Registry {
 
     /// Every citation in a Chinese text, in order, not overlapping.
     pub fn find(&self, text: &str) -> Vec<Citation> {
-        let mut found = Vec::new();
+        let mut found = Found::new(text);
         for (start, end) in book_titles(text) {
             let inner = &text[start + '《'.len_utf8()..end - '》'.len_utf8()];
-            found.push(Citation {
-                start,
-                end,
-                text: text[start..end].to_string(),
-                form: CitationForm::Title,
-                reference: self.by_title(inner).map(|e| e.id.clone()),
-                column: None,
-            });
+            let reference = self.by_title(inner).map(|e| e.id.clone());
+            found.add(start, end, CitationForm::Title, reference, None);
         }
         for (start, end, reference) in self.numbers(text) {
-            if !overlaps(&found, start, end) {
-                found.push(Citation {
-                    start,
-                    end,
-                    text: text[start..end].to_string(),
-                    form: CitationForm::Number,
-                    reference,
-                    column: None,
-                });
-            }
+            found.add(start, end, CitationForm::Number, reference, None);
         }
         for e in &self.entries {
             for m in &e.mentions {
                 for (start, _) in text.match_indices(m.as_str()) {
-                    let end = start + m.len();
-                    if !overlaps(&found, start, end) {
-                        found.push(Citation {
-                            start,
-                            end,
-                            text: m.clone(),
-                            form: CitationForm::Mention,
-                            reference: Some(e.id.clone()),
-                            column: None,
-                        });
-                    }
+                    found.add(
+                        start,
+                        start + m.len(),
+                        CitationForm::Mention,
+                        Some(e.id.clone()),
+                        None,
+                    );
                 }
             }
         }
-        for (start, end, n) in box_mentions(text) {
-            if !overlaps(&found, start, end) {
-                found.push(Citation {
-                    start,
-                    end,
-                    text: text[start..end].to_string(),
-                    form: CitationForm::Box,
-                    reference: None,
-                    column: Some(n),
-                });
-            }
+        for (start, end, n) in box_mentions(text, "专栏") {
+            found.add(start, end, CitationForm::Box, None, Some(n));
         }
-        found.sort_by_key(|c| c.start);
-        found
+        found.into_sorted()
     }
 
     /// Citations in an English text: the registry's English titles and
     /// aliases, and document numbers (kept in their Chinese form).
     pub fn find_en(&self, text: &str) -> Vec<Citation> {
-        let mut found: Vec<Citation> = Vec::new();
+        let mut found = Found::new(text);
         for (name, id) in self.english_names() {
             for (start, _) in text.match_indices(name) {
-                let end = start + name.len();
-                if !overlaps(&found, start, end) {
-                    found.push(Citation {
-                        start,
-                        end,
-                        text: name.to_string(),
-                        form: CitationForm::Title,
-                        reference: Some(id.to_string()),
-                        column: None,
-                    });
-                }
+                found.add(
+                    start,
+                    start + name.len(),
+                    CitationForm::Title,
+                    Some(id.to_string()),
+                    None,
+                );
             }
         }
         for (start, end, reference) in self.numbers(text) {
-            if !overlaps(&found, start, end) {
-                found.push(Citation {
-                    start,
-                    end,
-                    text: text[start..end].to_string(),
-                    form: CitationForm::Number,
-                    reference,
-                    column: None,
-                });
-            }
+            found.add(start, end, CitationForm::Number, reference, None);
         }
-        for (start, end, n) in box_mentions_en(text) {
-            if !overlaps(&found, start, end) {
-                found.push(Citation {
-                    start,
-                    end,
-                    text: text[start..end].to_string(),
-                    form: CitationForm::Box,
-                    reference: None,
-                    column: Some(n),
-                });
-            }
+        for (start, end, n) in box_mentions(text, "Box ") {
+            found.add(start, end, CitationForm::Box, None, Some(n));
         }
-        found.sort_by_key(|c| c.start);
-        found
+        found.into_sorted()
+    }
+}
+
+/// Citations found so far in one text; earlier detectors win overlaps.
+struct Found<'a> {
+    text: &'a str,
+    list: Vec<Citation>,
+}
+
+impl<'a> Found<'a> {
+    fn new(text: &'a str) -> Self {
+        Found {
+            text,
+            list: Vec::new(),
+        }
+    }
+
+    fn add(
+        &mut self,
+        start: usize,
+        end: usize,
+        form: CitationForm,
+        reference: Option<String>,
+        column: Option<u32>,
+    ) {
+        if !overlaps(&self.list, start, end) {
+            self.list.push(Citation {
+                start,
+                end,
+                text: self.text[start..end].to_string(),
+                form,
+                reference,
+                column,
+            });
+        }
+    }
+
+    fn into_sorted(mut self) -> Vec<Citation> {
+        self.list.sort_by_key(|c| c.start);
+        self.list
     }
 }
 
@@ -415,27 +403,14 @@ pub fn book_titles(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// `专栏N` in running text.
-fn box_mentions(text: &str) -> Vec<(usize, usize, u32)> {
+/// `专栏N` (or `Box N`) in running text: `prefix` followed by digits.
+fn box_mentions(text: &str, prefix: &str) -> Vec<(usize, usize, u32)> {
     let mut out = Vec::new();
-    for (start, _) in text.match_indices("专栏") {
-        let rest = &text[start + "专栏".len()..];
+    for (start, _) in text.match_indices(prefix) {
+        let rest = &text[start + prefix.len()..];
         let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
         if let Ok(n) = digits.parse() {
-            out.push((start, start + "专栏".len() + digits.len(), n));
-        }
-    }
-    out
-}
-
-/// `Box N` in English running text.
-fn box_mentions_en(text: &str) -> Vec<(usize, usize, u32)> {
-    let mut out = Vec::new();
-    for (start, _) in text.match_indices("Box ") {
-        let rest = &text[start + 4..];
-        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        if let Ok(n) = digits.parse() {
-            out.push((start, start + 4 + digits.len(), n));
+            out.push((start, start + prefix.len() + digits.len(), n));
         }
     }
     out

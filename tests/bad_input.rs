@@ -5,26 +5,6 @@ mod common;
 
 use common::*;
 
-fn edit(site: &std::path::Path, file: &str, from: &str, to: &str) {
-    let p = site.join(file);
-    let text = std::fs::read_to_string(&p).unwrap();
-    assert!(text.contains(from), "{file} has no {from:?}");
-    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
-}
-
-fn fails_with(site: &std::path::Path, cmd: &str, needles: &[&str]) -> String {
-    let (ok, _, err) = gongkai(site, &[cmd]);
-    assert!(!ok, "{cmd} should fail");
-    for n in needles {
-        assert!(err.contains(n), "missing {n:?} in:\n{err}");
-    }
-    assert!(
-        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
-        "{err}"
-    );
-    err
-}
-
 #[test]
 fn malformed_front_matter_yaml_names_file_and_line() {
     let site = fixture_site("site-minimal");
@@ -34,9 +14,9 @@ fn malformed_front_matter_yaml_names_file_and_line() {
         "chapter: 1",
         "chapter: [1",
     );
-    fails_with(
+    fails(
         site.path(),
-        "build",
+        &["build"],
         &[
             "invalid YAML",
             "content/sports-plan/c1-s1.md:3:",
@@ -55,7 +35,7 @@ fn malformed_document_yaml_names_file_and_line() {
         "发文机关: ",
         "发文机关: \"",
     );
-    fails_with(site.path(), "check", &["invalid YAML", "document.yaml:"]);
+    fails(site.path(), &["check"], &["invalid YAML", "document.yaml:"]);
 }
 
 #[test]
@@ -67,9 +47,9 @@ fn missing_required_field() {
         "发文机关: 某县人民政府办公室\n",
         "",
     );
-    fails_with(
+    fails(
         site.path(),
-        "build",
+        &["build"],
         &[
             "missing field `发文机关`",
             "document.yaml",
@@ -87,9 +67,9 @@ fn unknown_key_suggests_the_right_one() {
         "发文机关:",
         "发文机构:",
     );
-    fails_with(
+    fails(
         site.path(),
-        "check",
+        &["check"],
         &[
             "unknown field `发文机构`",
             "document.yaml:7:1",
@@ -107,9 +87,9 @@ fn invalid_date_is_an_error() {
         "成文日期: 2024-03-01",
         "成文日期: 2024年13月40日",
     );
-    fails_with(
+    fails(
         site.path(),
-        "build",
+        &["build"],
         &[
             "`成文日期` is not a valid date: `2024年13月40日`",
             "document.yaml:8:1",
@@ -127,9 +107,9 @@ fn empty_number_fails_check_but_builds_as_unknown() {
         "发文字号: 某政办发〔2024〕3号",
         "发文字号: ''",
     );
-    fails_with(
+    fails(
         site.path(),
-        "check",
+        &["check"],
         &[
             "required metadata `发文字号` is empty",
             "document.yaml:10:1",
@@ -157,9 +137,9 @@ fn two_sections_with_the_same_id() {
         "kind: section",
         "kind: section\nid: c1-s1",
     );
-    fails_with(
+    fails(
         site.path(),
-        "build",
+        &["build"],
         &["two sections have the id `c1-s1`", "c1-s2.md"],
     );
 }
@@ -173,9 +153,9 @@ fn template_error_names_the_template() {
         "{{ column.title }}</h1>",
         "{{ column.titel }}</h1>",
     );
-    fails_with(
+    fails(
         site.path(),
-        "build",
+        &["build"],
         &["template error", "themes/default/templates/box.html:4:"],
     );
     edit(
@@ -184,16 +164,16 @@ fn template_error_names_the_template() {
         "{% block content %}",
         "{% block content %}{% if %}",
     );
-    fails_with(site.path(), "build", &["template error", "box.html:2:"]);
+    fails(site.path(), &["build"], &["template error", "box.html:2:"]);
 }
 
 #[test]
 fn missing_theme() {
     let site = fixture_site("site-minimal");
     edit(site.path(), "site.yaml", "theme: default", "theme: nosuch");
-    fails_with(
+    fails(
         site.path(),
-        "build",
+        &["build"],
         &["theme `nosuch` not found", "one of: default"],
     );
 }
@@ -217,7 +197,7 @@ fn failed_build_leaves_previous_output_untouched() {
         "{{ heading.text }}{% endif %}",
         "{{ heading.nosuch }}{% endif %}",
     );
-    fails_with(site.path(), "build", &["template error"]);
+    fails(site.path(), &["build"], &["template error"]);
     assert_eq!(
         read_tree(&site.path().join("public")),
         before,
@@ -235,5 +215,5 @@ fn failed_build_leaves_previous_output_untouched() {
 fn empty_content_file() {
     let site = fixture_site("site-minimal");
     std::fs::write(site.path().join("content/sports-plan/c1-s2.md"), "").unwrap();
-    fails_with(site.path(), "build", &["file is empty", "c1-s2.md"]);
+    fails(site.path(), &["build"], &["file is empty", "c1-s2.md"]);
 }

@@ -6,13 +6,6 @@ mod common;
 use common::*;
 use gongkai::render::{self, BuildOptions};
 
-fn edit(site: &std::path::Path, file: &str, from: &str, to: &str) {
-    let p = site.join(file);
-    let text = std::fs::read_to_string(&p).unwrap();
-    assert!(text.contains(from), "{file} has no {from:?}");
-    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
-}
-
 fn check(site: &std::path::Path) -> (bool, String) {
     let (ok, _, err) = gongkai(site, &["check"]);
     (ok, err)

@@ -10,26 +10,6 @@ use std::time::Duration;
 use common::*;
 use gongkai::render::{self, BuildOptions};
 
-fn edit(site: &std::path::Path, file: &str, from: &str, to: &str) {
-    let p = site.join(file);
-    let text = std::fs::read_to_string(&p).unwrap();
-    assert!(text.contains(from), "{file} has no {from:?}");
-    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
-}
-
-fn fails(site: &std::path::Path, args: &[&str], needles: &[&str]) -> String {
-    let (ok, _, err) = gongkai(site, args);
-    assert!(!ok, "{args:?} should fail:\n{err}");
-    for n in needles {
-        assert!(err.contains(n), "missing {n:?} in:\n{err}");
-    }
-    assert!(
-        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
-        "{err}"
-    );
-    err
-}
-
 #[test]
 fn malformed_site_yaml() {
     let site = fixture_site("site-minimal");

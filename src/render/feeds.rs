@@ -143,30 +143,21 @@ pub fn sitemap(site: &Site, pages: &[&str]) -> Option<String> {
         .iter()
         .filter(|p| !p.starts_with("en/") && **p != "404.html")
     {
-        let en = format!("en/{p}");
-        out.push_str(&format!("<url><loc>{}</loc>", xml(&format!("{base}{p}"))));
-        if pages.contains(&en.as_str()) {
-            out.push_str(&format!(
-                "<xhtml:link rel=\"alternate\" hreflang=\"zh-Hans\" href=\"{}\"/>",
-                xml(&format!("{base}{p}"))
-            ));
-            out.push_str(&format!(
-                "<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"{}\"/>",
-                xml(&format!("{base}{en}"))
-            ));
-        }
-        out.push_str("</url>\n");
-        if pages.contains(&en.as_str()) {
-            out.push_str(&format!("<url><loc>{}</loc>", xml(&format!("{base}{en}"))));
-            out.push_str(&format!(
-                "<xhtml:link rel=\"alternate\" hreflang=\"zh-Hans\" href=\"{}\"/>",
-                xml(&format!("{base}{p}"))
-            ));
-            out.push_str(&format!(
-                "<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"{}\"/>",
-                xml(&format!("{base}{en}"))
-            ));
-            out.push_str("</url>\n");
+        let (zh, en) = (format!("{base}{p}"), format!("{base}en/{p}"));
+        let translated = pages.contains(&&en[base.len()..]);
+        // Each language's entry lists both versions (Google's hreflang form).
+        let alternates = if translated {
+            format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"zh-Hans\" href=\"{}\"/><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"{}\"/>",
+                xml(&zh),
+                xml(&en)
+            )
+        } else {
+            String::new()
+        };
+        out.push_str(&format!("<url><loc>{}</loc>{alternates}</url>\n", xml(&zh)));
+        if translated {
+            out.push_str(&format!("<url><loc>{}</loc>{alternates}</url>\n", xml(&en)));
         }
     }
     out.push_str("</urlset>\n");

@@ -10,7 +10,7 @@ pub mod feeds;
 pub mod output;
 pub mod theme;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -191,13 +191,13 @@ struct PageJob {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let site = content::load_site(&opts.root, &opts.content_dir)?;
     let theme = Theme::load(&opts.root, &site.config.theme, &["zh", "en"])?;
-    let files = render_site(&site, &theme, opts.minify)?;
+    let places = crate::references::collect(&site);
+    let files = render_site_with(&site, &theme, opts.minify, &places)?;
     let pages = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let bytes = files.iter().map(|(_, b)| b.len()).sum();
     output::write_atomically(&opts.out, &files)?;
     let mut warnings = site.warnings.clone();
-    let (unresolved, uncited) =
-        crate::references::diagnose(&site, &crate::references::collect(&site));
+    let (unresolved, uncited) = crate::references::diagnose(&site, &places);
     warnings.extend(unresolved.into_iter().map(|d| Diagnostic {
         severity: crate::diagnostic::Severity::Warning,
         ..d
@@ -213,15 +213,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
 /// Renders every page and asset in memory: (path, bytes), sorted by path.
 pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(String, Vec<u8>)>> {
+    render_site_with(site, theme, minify, &crate::references::collect(site))
+}
+
+/// `render_site` with the citations already collected.
+fn render_site_with(
+    site: &Site,
+    theme: &Theme,
+    minify: bool,
+    places: &[crate::references::Place],
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut jobs = Vec::new();
     let mut views = Vec::new();
-    let places = crate::references::collect(site);
     for lang in [ZH, EN] {
         reference_pages(site, theme, lang, &places, &mut jobs);
         let docs: Vec<DocView> = site
             .documents
             .iter()
-            .map(|d| doc_view(site, d, lang, theme))
+            .map(|d| doc_view(d, lang, theme))
             .collect();
         let mut ctx = base_context(site, theme, lang, &format!("{}index.html", lang.prefix));
         ctx.insert("documents", &docs);
@@ -611,7 +620,7 @@ fn excerpt(text: &str, n: usize) -> String {
 
 /// schema.org `Legislation` for a document page: the Chinese is the
 /// authoritative work, the English an unofficial translation of it.
-fn json_ld(site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> String {
+fn json_ld(site: &Site, doc: &Document, lang: Lang) -> String {
     let zh_url = canonical(site, &doc_url(doc, ZH));
     let en_url = canonical(site, &doc_url(doc, EN));
     let title_en = doc_view_title(doc, EN);
@@ -637,7 +646,6 @@ fn json_ld(site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> String {
         zh["url"] = zh_url.into();
         en["url"] = en_url.into();
     }
-    let _ = theme;
     let value = if lang == ZH {
         if doc.en.is_some() {
             zh["workTranslation"] = en;
@@ -739,7 +747,7 @@ fn column_label(n: u32, lang: Lang) -> String {
     }
 }
 
-fn doc_view(_site: &Site, doc: &Document, lang: Lang, theme: &Theme) -> DocView {
+fn doc_view(doc: &Document, lang: Lang, theme: &Theme) -> DocView {
     let m = &doc.meta;
     let en = doc.meta_en.as_ref().filter(|_| lang == EN);
     let title = en
@@ -1042,7 +1050,6 @@ pub struct Backlink {
 }
 
 fn reference_view(
-    site: &Site,
     theme: &Theme,
     r: &crate::references::Reference,
     lang: Lang,
@@ -1053,7 +1060,6 @@ fn reference_view(
     } else {
         (r.title.clone(), r.title_en.clone())
     };
-    let _ = site;
     ReferenceView {
         id: r.id.clone(),
         url: format!("{}references/{}/index.html", lang.prefix, r.id),
@@ -1089,7 +1095,7 @@ fn cited_groups(
                 .entries
                 .iter()
                 .filter(|r| r.level == *level)
-                .map(|r| reference_view(site, theme, r, lang, &places))
+                .map(|r| reference_view(theme, r, lang, &places))
                 .filter(|v| doc.is_none() || v.citations > 0)
                 .collect();
             (!refs.is_empty()).then(|| CitedGroup {
@@ -1175,7 +1181,7 @@ fn document_pages(
         "gov_meta",
         &article_meta(site, doc, lang, &view.title, &description, &view.url),
     );
-    ctx.insert("json_ld", &json_ld(site, doc, lang, theme));
+    ctx.insert("json_ld", &json_ld(site, doc, lang));
     ctx.insert("full_url", &format!("{}{}/full.html", lang.prefix, doc.id));
     jobs.push(PageJob {
         path: view.url.clone(),
@@ -1508,25 +1514,15 @@ fn full_page(
     jobs: &mut Vec<PageJob>,
 ) {
     let url = format!("{}{}/full.html", lang.prefix, doc.id);
-    let linker = Linker {
-        site,
-        doc: Some(doc),
-        lang,
-        root: String::new(),
-        links: false,
-    };
     let mut sections = Vec::new();
     for s in &doc.zh.sections {
         let (shown, translated) = section_in(doc, &s.id, lang);
         let l = Linker {
+            site,
+            doc: Some(doc),
             lang: if translated { lang } else { ZH },
-            ..Linker {
-                site,
-                doc: Some(doc),
-                lang,
-                root: String::new(),
-                links: false,
-            }
+            root: String::new(),
+            links: false,
         };
         let columns: Vec<ColumnView> = s
             .front
@@ -1544,7 +1540,6 @@ fn full_page(
             "translated": translated,
         }));
     }
-    let _ = linker;
     let css = theme
         .assets
         .iter()
@@ -1715,7 +1710,7 @@ fn reference_pages(
         ctx,
     });
     for r in &site.references.entries {
-        let view = reference_view(site, theme, r, lang, places);
+        let view = reference_view(theme, r, lang, places);
         let backlinks: Vec<Backlink> = places
             .iter()
             .filter(|p| p.citation.reference.as_deref() == Some(r.id.as_str()))
@@ -1879,6 +1874,3 @@ pub fn page_paths(files: &[(String, Vec<u8>)]) -> Vec<&str> {
         .filter(|p| p.ends_with(".html"))
         .collect()
 }
-
-#[allow(dead_code)]
-fn _assert_send(_: &Path) {}

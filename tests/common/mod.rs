@@ -150,3 +150,26 @@ pub fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     }
     broken
 }
+
+/// Replaces the first `from` in a site file, which must contain it.
+pub fn edit(site: &std::path::Path, file: &str, from: &str, to: &str) {
+    let p = site.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Runs gongkai expecting failure: every needle in the error output, no
+/// panic or backtrace. Returns the output.
+pub fn fails(site: &std::path::Path, args: &[&str], needles: &[&str]) -> String {
+    let (ok, _, err) = gongkai(site, args);
+    assert!(!ok, "{args:?} should fail:\n{err}");
+    for n in needles {
+        assert!(err.contains(n), "missing {n:?} in:\n{err}");
+    }
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    err
+}
