@@ -415,12 +415,30 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
+    let doc_dirs: Vec<&PathBuf> = entries
+        .iter()
+        .filter(|d| d.join("document.yaml").is_file())
+        .collect();
+    let loaded: Vec<(Result<Document>, Vec<Diagnostic>)> = {
+        use rayon::prelude::*;
+        doc_dirs
+            .par_iter()
+            .map(|dir| {
+                let mut w = Vec::new();
+                (load_document(dir, &mut w), w)
+            })
+            .collect()
+    };
+    for (result, w) in loaded {
+        warnings.extend(w);
+        match result {
+            Ok(doc) => documents.push(doc),
+            Err(e) => errors.extend(e.diagnostics()),
+        }
+    }
     for dir in entries {
         if dir.join("document.yaml").is_file() {
-            match load_document(&dir, &mut warnings) {
-                Ok(doc) => documents.push(doc),
-                Err(e) => errors.extend(e.diagnostics()),
-            }
+            continue;
         } else if dir.file_name().is_some_and(|n| n == "pages") && dir.is_dir() {
             match load_pages(&dir, &mut warnings) {
                 Ok(p) => pages = p,
@@ -634,6 +652,7 @@ pub fn validate_metadata(
 }
 
 fn load_text(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Text> {
+    use rayon::prelude::*;
     let mut errors = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -642,19 +661,31 @@ fn load_text(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Text> {
         .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
         .collect();
     files.sort();
-    for file in files {
-        match load_section(&file, warnings) {
+    // Files are read and parsed on every core; results (and warnings) are
+    // then taken in file order, so messages and ids do not depend on timing.
+    let loaded: Vec<(Result<Section>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|file| {
+            let mut w = Vec::new();
+            (load_section(file, &mut w), w)
+        })
+        .collect();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (result, w) in loaded {
+        warnings.extend(w);
+        match result {
             Ok(s) => {
-                if let Some(first) = sections.iter().find(|o| o.id == s.id) {
+                if let Some(&first) = seen.get(&s.id) {
                     errors.push(
                         Diagnostic::error(format!("two sections have the id `{}`", s.id))
                             .in_file(&s.file)
                             .hint(format!(
                                 "{} has the same id; give one of them another `id:` or file name",
-                                first.file.display()
+                                sections[first].file.display()
                             )),
                     );
                 } else {
+                    seen.insert(s.id.clone(), sections.len());
                     sections.push(s);
                 }
             }
@@ -741,11 +772,13 @@ fn load_pages(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Page>> {
     } else {
         Vec::new()
     };
+    let mut en: std::collections::HashMap<String, Section> =
+        en.into_iter().map(|s| (s.id.clone(), s)).collect();
     Ok(zh
         .sections
         .into_iter()
         .map(|s| {
-            let en = en.iter().find(|e| e.id == s.id).cloned();
+            let en = en.remove(&s.id);
             Page { section: s, en }
         })
         .collect())
