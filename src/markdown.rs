@@ -29,31 +29,81 @@ pub struct Block {
     pub line: usize,
 }
 
-/// Rewrites a run of text into HTML (to link citations), given the block's
-/// index, the run and its byte offset in the block's text. `None` keeps it.
-pub type Decorate<'a> = dyn FnMut(usize, &str, usize) -> Option<String> + 'a;
+/// Rewrites runs of a block's text into HTML (to link citations). Called
+/// once per block with the block's whole text and its runs (byte ranges of
+/// that text, one per Markdown text event); returns one entry per run,
+/// `None` to keep the run as it is.
+pub type Decorate<'a> = dyn FnMut(&str, &[std::ops::Range<usize>]) -> Vec<Option<String>> + 'a;
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Splits `body` into blocks. Raw HTML is escaped unless `allow_raw_html`.
+/// Splits `body` into blocks with their HTML. Raw HTML is escaped unless
+/// `allow_raw_html`.
 pub fn blocks(body: &str, allow_raw_html: bool, decorate: &mut Decorate<'_>) -> Vec<Block> {
+    split(body, allow_raw_html, Some(decorate))
+}
+
+/// Blocks with their text only (`html` left empty): for fidelity, search,
+/// citations and excerpts, which never show the HTML.
+pub fn plain_blocks(body: &str) -> Vec<Block> {
+    split(body, false, None)
+}
+
+/// One pass of pulldown-cmark over `body`. A block's events are kept until
+/// it ends; then its text is complete, so `decorate` sees the whole block
+/// at once (a citation may span runs), and the HTML is written.
+fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_>>) -> Vec<Block> {
     let mut out = Vec::new();
     let mut depth = 0usize;
     let mut events: Vec<Event> = Vec::new();
+    // Text events that `decorate` may rewrite: (index in `events`, range in `text`).
+    let mut runs: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
     let mut text = String::new();
     let mut kind = BlockKind::Other;
-    let mut start = 0usize;
+    // Lines before `counted`, so that a block's line is found in one pass.
+    let (mut counted, mut line) = (0usize, 0usize);
     let mut code: Option<(String, String)> = None; // (lang, text)
     let mut prev_char: Option<char> = None;
     let mut pending_soft = false;
+    let html = decorate.is_some();
+    let mut finish = |events: &mut Vec<Event>,
+                      runs: &mut Vec<(usize, std::ops::Range<usize>)>,
+                      text: &mut String,
+                      kind: BlockKind,
+                      line: usize,
+                      out: &mut Vec<Block>| {
+        let mut block_html = String::new();
+        if let Some(decorate) = decorate.as_mut() {
+            if !runs.is_empty() {
+                let ranges: Vec<std::ops::Range<usize>> =
+                    runs.iter().map(|(_, r)| r.clone()).collect();
+                for ((at, _), new) in runs.iter().zip(decorate(text, &ranges)) {
+                    if let Some(new) = new {
+                        events[*at] = Event::InlineHtml(new.into());
+                    }
+                }
+            }
+            pulldown_cmark::html::push_html(&mut block_html, events.drain(..));
+        }
+        events.clear();
+        runs.clear();
+        out.push(Block {
+            kind,
+            text: std::mem::take(text),
+            html: block_html,
+            line,
+        });
+    };
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     for (event, range) in parser {
         if depth == 0 {
-            start = range.start;
+            line += body[counted..range.start].matches('\n').count();
+            counted = range.start;
             text.clear();
             events.clear();
+            runs.clear();
             prev_char = None;
             pending_soft = false;
             kind = BlockKind::Other;
@@ -78,30 +128,23 @@ pub fn blocks(body: &str, allow_raw_html: bool, decorate: &mut Decorate<'_>) -> 
                     code = Some((lang, String::new()));
                 }
                 depth += 1;
-                if code.is_none() || matches!(tag, Tag::CodeBlock(_)) {
-                    if !matches!(tag, Tag::CodeBlock(_)) {
-                        events.push(event.clone());
-                    }
+                if code.is_none() {
+                    events.push(event.clone());
                 }
             }
             Event::End(tag) => {
                 depth = depth.saturating_sub(1);
                 if let TagEnd::CodeBlock = tag {
                     if let Some((lang, src)) = code.take() {
-                        events.push(Event::Html(CowStr::from(highlight(&lang, &src))));
+                        if html {
+                            events.push(Event::Html(CowStr::from(highlight(&lang, &src))));
+                        }
                     }
                 } else {
                     events.push(event.clone());
                 }
                 if depth == 0 {
-                    let mut html = String::new();
-                    pulldown_cmark::html::push_html(&mut html, events.drain(..));
-                    out.push(Block {
-                        kind,
-                        text: std::mem::take(&mut text),
-                        html,
-                        line: body[..start].matches('\n').count(),
-                    });
+                    finish(&mut events, &mut runs, &mut text, kind, line, &mut out);
                 }
             }
             Event::Text(t) | Event::Code(t) => {
@@ -121,11 +164,10 @@ pub fn blocks(body: &str, allow_raw_html: bool, decorate: &mut Decorate<'_>) -> 
                 let offset = text.len();
                 text.push_str(t);
                 prev_char = t.chars().last().or(prev_char);
-                let is_code = matches!(event, Event::Code(_));
-                match (is_code, decorate(out.len(), t, offset)) {
-                    (false, Some(html)) => events.push(Event::InlineHtml(html.into())),
-                    _ => events.push(event.clone()),
+                if matches!(event, Event::Text(_)) {
+                    runs.push((events.len(), offset..text.len()));
                 }
+                events.push(event.clone());
             }
             Event::SoftBreak => pending_soft = true,
             Event::HardBreak => {
@@ -144,22 +186,17 @@ pub fn blocks(body: &str, allow_raw_html: bool, decorate: &mut Decorate<'_>) -> 
         }
         if depth == 0 && !matches!(event, Event::End(_)) {
             // A lone top-level event (a rule, raw HTML block).
-            let mut html = String::new();
-            pulldown_cmark::html::push_html(&mut html, events.drain(..));
-            out.push(Block {
-                kind: BlockKind::Other,
-                text: std::mem::take(&mut text),
-                html,
-                line: body[..start].matches('\n').count(),
-            });
+            finish(
+                &mut events,
+                &mut runs,
+                &mut text,
+                BlockKind::Other,
+                line,
+                &mut out,
+            );
         }
     }
     out
-}
-
-/// Plain blocks, no decoration.
-pub fn plain_blocks(body: &str) -> Vec<Block> {
-    blocks(body, false, &mut |_, _, _| None)
 }
 
 /// Stable anchors for a section's blocks: paragraphs `<section>-p<n>`,
@@ -262,9 +299,27 @@ fn highlight(lang: &str, src: &str) -> String {
 mod tests {
     use super::*;
 
+    fn html_blocks(body: &str) -> Vec<Block> {
+        blocks(body, false, &mut |_, runs| vec![None; runs.len()])
+    }
+
+    #[test]
+    fn decorate_sees_the_whole_block_and_rewrites_runs() {
+        let mut seen = Vec::new();
+        let b = blocks("甲*乙*丙\n\n丁", false, &mut |text, runs| {
+            seen.push((text.to_string(), runs.len()));
+            runs.iter()
+                .map(|r| (&text[r.clone()] == "乙").then(|| "<mark>乙</mark>".to_string()))
+                .collect()
+        });
+        assert_eq!(seen, vec![("甲乙丙".to_string(), 3), ("丁".to_string(), 1)]);
+        assert_eq!(b[0].html, "<p>甲<em><mark>乙</mark></em>丙</p>\n");
+        assert!(plain_blocks("甲").iter().all(|b| b.html.is_empty()));
+    }
+
     #[test]
     fn cjk_soft_break_is_dropped() {
-        let b = plain_blocks("集安市\n教育 and\nmore");
+        let b = html_blocks("集安市\n教育 and\nmore");
         assert_eq!(b[0].text, "集安市教育 and more");
         assert!(b[0].html.contains("集安市教育"));
     }
@@ -287,16 +342,16 @@ mod tests {
 
     #[test]
     fn raw_html_is_escaped_by_default() {
-        let b = plain_blocks("<script>alert(1)</script>\n\ntext <b>x</b>");
+        let b = html_blocks("<script>alert(1)</script>\n\ntext <b>x</b>");
         assert!(!b.iter().any(|b| b.html.contains("<script>")));
         assert!(b[1].html.contains("&lt;b&gt;"));
-        let allowed = blocks("text <b>x</b>", true, &mut |_, _, _| None);
+        let allowed = blocks("text <b>x</b>", true, &mut |_, runs| vec![None; runs.len()]);
         assert!(allowed[0].html.contains("<b>x</b>"));
     }
 
     #[test]
     fn code_is_highlighted_with_classes() {
-        let b = plain_blocks("```rust\nfn main() {}\n```\n");
+        let b = html_blocks("```rust\nfn main() {}\n```\n");
         assert_eq!(b[0].kind, BlockKind::Code);
         assert!(b[0].html.contains("hl-"), "{}", b[0].html);
         assert_eq!(b[0].text, "fn main() {}\n");

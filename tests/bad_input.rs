@@ -121,10 +121,13 @@ fn empty_number_fails_check_but_builds_as_unknown() {
         err.contains("warning: required metadata `发文字号` is empty"),
         "{err}"
     );
-    let page = std::fs::read_to_string(site.path().join("public/sports-plan/index.html")).unwrap();
-    assert!(
-        page.contains("<td class=unknown>未知</td>"),
-        "shown as unknown"
+    let page = std::fs::read(site.path().join("public/sports-plan/index.html")).unwrap();
+    let page = html(&page);
+    let unknown: Vec<String> = page.select(&sel("td.unknown")).map(text_of).collect();
+    assert_eq!(
+        unknown,
+        vec!["未知"],
+        "the empty 发文字号 is shown as unknown"
     );
 }
 

@@ -385,3 +385,77 @@ fn single_file_document_is_self_contained() {
         );
     }
 }
+
+/// A minified build renders with compacted templates instead of passing
+/// every page through minify-html; that is only sound if the two forms are
+/// the same page. minify-html, applied to both, must make the same bytes,
+/// except for whitespace beside a block element's tag (which no browser
+/// renders, and which minify-html keeps inside `<li>`, `<dd>`, `<td>`).
+#[test]
+fn compacted_templates_make_the_same_pages_as_the_templates_as_written() {
+    for site in [repo_site(), fixture_site("site-minimal")] {
+        let root = site.path();
+        let s = gongkai::content::load_site(root, &root.join("content")).unwrap();
+        let theme = render::theme::Theme::load(root, &s.config.theme, &["zh", "en"]).unwrap();
+        let compact = render::render_site(&s, &theme, true).unwrap();
+        let plain = render::render_site(&s, &theme, false).unwrap();
+        assert_eq!(compact.len(), plain.len());
+        let mut pages = 0;
+        let (mut compact_bytes, mut plain_bytes) = (0, 0);
+        for ((path, a), (path_b, b)) in compact.iter().zip(&plain) {
+            assert_eq!(path, path_b);
+            if !path.ends_with(".html") {
+                assert_eq!(a, b, "{path}");
+                continue;
+            }
+            pages += 1;
+            compact_bytes += a.len();
+            plain_bytes += b.len();
+            let (a, b) = (
+                std::str::from_utf8(a).unwrap(),
+                std::str::from_utf8(b).unwrap(),
+            );
+            let (ma, mb) = (
+                drop_space_at_blocks(&render::minify_html(a)),
+                drop_space_at_blocks(&render::minify_html(b)),
+            );
+            if ma != mb {
+                let at = ma.iter().zip(&mb).position(|(x, y)| x != y).unwrap_or(0);
+                let show = |m: &[u8]| {
+                    String::from_utf8_lossy(&m[at.saturating_sub(120)..(at + 120).min(m.len())])
+                        .into_owned()
+                };
+                panic!("{path}: compacted and as-written pages differ after minify-html:\n  compacted: …{}…\n  as written: …{}…", show(&ma), show(&mb));
+            }
+        }
+        assert!(pages > 10);
+        // The compaction must take something out of every page: the
+        // default theme's line breaks between tags (about 90 bytes a page).
+        assert!(
+            compact_bytes + pages * 50 < plain_bytes,
+            "{compact_bytes} vs {plain_bytes} bytes in {pages} pages"
+        );
+    }
+}
+
+/// Removes whitespace between two tags when either is a block element's.
+fn drop_space_at_blocks(html: &[u8]) -> Vec<u8> {
+    use render::theme::{is_block, tag_name};
+    let s = String::from_utf8_lossy(html);
+    let mut out = String::with_capacity(s.len());
+    let mut rest: &str = &s;
+    while let Some(i) = rest.find('>') {
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let ws = rest.len() - rest.trim_start().len();
+        if ws > 0 && rest[ws..].starts_with('<') {
+            let before = &out[out.rfind('<').unwrap_or(0)..];
+            let block = |t: &str| tag_name(t).is_some_and(is_block);
+            if block(before) || block(&rest[ws..]) {
+                rest = &rest[ws..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}

@@ -192,10 +192,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let site = content::load_site(&opts.root, &opts.content_dir)?;
     let theme = Theme::load(&opts.root, &site.config.theme, &["zh", "en"])?;
     let places = crate::references::collect(&site);
-    let files = render_site_with(&site, &theme, opts.minify, &places)?;
-    let pages = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
-    let bytes = files.iter().map(|(_, b)| b.len()).sum();
-    output::write_atomically(&opts.out, &files)?;
+    let staging = output::Staging::begin(&opts.out)?;
+    let written = render_into(&site, &theme, opts.minify, &places, &staging)?;
+    staging.commit()?;
+    let pages = written.iter().filter(|(p, _)| p.ends_with(".html")).count();
+    let bytes = written.iter().map(|(_, n)| n).sum();
     let mut warnings = site.warnings.clone();
     let (unresolved, uncited) = crate::references::diagnose(&site, &places);
     warnings.extend(unresolved.into_iter().map(|d| Diagnostic {
@@ -205,7 +206,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     warnings.extend(uncited);
     Ok(BuildReport {
         pages,
-        files: files.len(),
+        files: written.len(),
         bytes,
         warnings,
     })
@@ -213,20 +214,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
 /// Renders every page and asset in memory: (path, bytes), sorted by path.
 pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(String, Vec<u8>)>> {
-    render_site_with(site, theme, minify, &crate::references::collect(site))
+    let memory = output::Memory::default();
+    render_into(
+        site,
+        theme,
+        minify,
+        &crate::references::collect(site),
+        &memory,
+    )?;
+    Ok(memory.into_files())
 }
 
-/// `render_site` with the citations already collected.
-fn render_site_with(
+/// Renders every page and asset into `sink`, each as soon as it is made
+/// (so the site is never held whole in memory); returns the paths written
+/// and their sizes, sorted by path.
+fn render_into(
     site: &Site,
     theme: &Theme,
     minify: bool,
     places: &[crate::references::Place],
-) -> Result<Vec<(String, Vec<u8>)>> {
+    sink: &dyn output::Sink,
+) -> Result<Vec<(String, usize)>> {
     let mut jobs = Vec::new();
     let mut views = Vec::new();
     for lang in [ZH, EN] {
-        reference_pages(site, theme, lang, &places, &mut jobs);
+        reference_pages(site, theme, lang, places, &mut jobs);
         let docs: Vec<DocView> = site
             .documents
             .iter()
@@ -308,16 +320,17 @@ fn render_site_with(
         units.extend((0..site.documents.len()).map(|i| (li, Unit::Doc(i))));
         units.extend((0..site.pages.len()).map(|i| (li, Unit::Page(i))));
     }
-    let render_one = |job: PageJob| -> Result<(String, Vec<u8>)> {
-        let html = theme.render(job.template, &job.ctx)?;
-        let bytes = if minify {
-            minify_html(&html)
-        } else {
-            html.into_bytes()
-        };
-        Ok((job.path, bytes))
+    let put = |path: String, bytes: &[u8]| -> Result<(String, usize)> {
+        sink.put(&path, bytes)?;
+        Ok((path, bytes.len()))
     };
-    let mut rendered: Vec<Result<(String, Vec<u8>)>> = units
+    let render_one = |job: PageJob| -> Result<(String, usize)> {
+        put(
+            job.path,
+            &render_page(theme, job.template, &job.ctx, minify)?,
+        )
+    };
+    let mut rendered: Vec<Result<(String, usize)>> = units
         .into_par_iter()
         .flat_map_iter(|(li, unit)| {
             let (lang, docs) = &views[li];
@@ -326,7 +339,7 @@ fn render_site_with(
             match unit {
                 Unit::Doc(i) => {
                     let (doc, view) = (&site.documents[i], &docs[i]);
-                    document_pages(site, theme, doc, view, lang, &places, &mut jobs);
+                    document_pages(site, theme, doc, view, lang, places, &mut jobs);
                     parallel_pages(site, theme, doc, view, lang, &mut jobs);
                     full_page(site, theme, doc, view, lang, &mut jobs);
                 }
@@ -336,11 +349,11 @@ fn render_site_with(
         })
         .collect();
     rendered.extend(jobs.into_par_iter().map(render_one).collect::<Vec<_>>());
-    let mut files = Vec::with_capacity(rendered.len() + theme.assets.len());
+    let mut written = Vec::with_capacity(rendered.len() + theme.assets.len() + 8);
     let mut errors = Vec::new();
     for r in rendered {
         match r {
-            Ok(f) => files.push(f),
+            Ok(f) => written.push(f),
             Err(e) => errors.extend(e.diagnostics()),
         }
     }
@@ -348,49 +361,59 @@ fn render_site_with(
         errors.dedup();
         return Err(crate::diagnostic::Error::Many(errors));
     }
-    files.extend(crate::search::build_index(&search_records(site, theme)));
-    for lang in [ZH, EN] {
-        files.push((
-            format!("{}feed.xml", lang.prefix),
-            feeds::atom(site, lang).into_bytes(),
-        ));
+    for (path, bytes) in crate::search::build_index(&search_records(site, theme)) {
+        written.push(put(path, &bytes)?);
     }
-    files.push(("robots.txt".into(), feeds::robots(site).into_bytes()));
+    for lang in [ZH, EN] {
+        let path = format!("{}feed.xml", lang.prefix);
+        written.push(put(path, feeds::atom(site, lang).as_bytes())?);
+    }
+    written.push(put("robots.txt".into(), feeds::robots(site).as_bytes())?);
     let mut ctx = tera::Context::new();
     let b = base_url(site);
     ctx.insert("root", if b.is_empty() { "/" } else { b.as_str() });
     ctx.insert("zh", &theme.strings.get("zh"));
     ctx.insert("en", &theme.strings.get("en"));
     ctx.insert("site", &site.config);
-    let html = theme.render("404.html", &ctx)?;
-    files.push((
-        "404.html".into(),
-        if minify {
-            minify_html(&html)
-        } else {
-            html.into_bytes()
-        },
-    ));
-    let pages: Vec<String> = files
+    let page = render_page(theme, "404.html", &ctx, minify)?;
+    written.push(put("404.html".into(), &page)?);
+    written.sort();
+    let page_refs: Vec<&str> = written
         .iter()
-        .map(|(p, _)| p.clone())
+        .map(|(p, _)| p.as_str())
         .filter(|p| p.ends_with(".html"))
         .collect();
-    let page_refs: Vec<&str> = pages.iter().map(String::as_str).collect();
     if let Some(map) = feeds::sitemap(site, &page_refs) {
-        files.push(("sitemap.xml".into(), map.into_bytes()));
+        written.push(put("sitemap.xml".into(), map.as_bytes())?);
     }
     for (rel, bytes) in &theme.assets {
-        files.push((
-            format!("static/{}", rel.to_string_lossy().replace('\\', "/")),
-            bytes.clone(),
-        ));
+        let path = format!("static/{}", rel.to_string_lossy().replace('\\', "/"));
+        written.push(put(path, bytes)?);
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(files)
+    written.sort();
+    Ok(written)
 }
 
-fn minify_html(html: &str) -> Vec<u8> {
+/// One page's bytes. Minified means rendered with the compacted templates
+/// (whitespace between tags removed once, when the theme loads): a
+/// per-page pass of minify-html cost a third of a 10,000-page build for
+/// a few per cent of bytes (BENCHMARKS.md).
+fn render_page(
+    theme: &Theme,
+    template: &str,
+    ctx: &tera::Context,
+    minify: bool,
+) -> Result<Vec<u8>> {
+    Ok(if minify {
+        theme.render_compact(template, ctx)?.into_bytes()
+    } else {
+        theme.render(template, ctx)?.into_bytes()
+    })
+}
+
+/// minify-html's full pass over a page (quotes, optional tags, entities):
+/// what the compacted templates are measured against.
+pub fn minify_html(html: &str) -> Vec<u8> {
     let cfg = minify_html::Cfg {
         keep_closing_tags: true,
         keep_html_and_head_opening_tags: true,
@@ -915,10 +938,11 @@ impl Linker<'_> {
 
 /// Blocks of a section with ids, and its boxes placed where they stand.
 fn block_views(linker: &Linker, s: &Section, allow_raw_html: bool) -> Vec<BlockView> {
-    let plain = markdown::plain_blocks(&s.body);
-    let cites: Vec<_> = plain.iter().map(|b| linker.citations(&b.text)).collect();
-    let blocks = markdown::blocks(&s.body, allow_raw_html, &mut |i, run, offset| {
-        cites.get(i).and_then(|c| linker.link_run(run, offset, c))
+    let blocks = markdown::blocks(&s.body, allow_raw_html, &mut |text, runs| {
+        let cites = linker.citations(text);
+        runs.iter()
+            .map(|r| linker.link_run(&text[r.clone()], r.start, &cites))
+            .collect()
     });
     let ids = markdown::block_ids(&s.id, &blocks);
     let mut out = Vec::new();

@@ -16,7 +16,12 @@ use crate::diagnostic::{Diagnostic, Error, Result};
 
 pub struct Theme {
     pub dir: PathBuf,
+    /// The templates as written: error positions refer to these.
     pub tera: tera::Tera,
+    /// The same templates with the whitespace between tags taken out once
+    /// (see `compact_template`): what a minified build renders with, so
+    /// that no page has to be minified on its own.
+    pub compact: tera::Tera,
     /// Language → key → UI string.
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
     /// Static files: path relative to `static/` → bytes.
@@ -93,6 +98,22 @@ impl Theme {
         }
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&e, &tdir))?;
+        let mut compact = tera::Tera::new();
+        compact.autoescape_on(vec![".html", ".xml"]);
+        let compacted: Vec<(String, String)> = templates
+            .iter()
+            .map(|(n, t)| {
+                let c = if n.ends_with(".html") {
+                    compact_template(t)
+                } else {
+                    t.clone()
+                };
+                (n.clone(), c)
+            })
+            .collect();
+        compact
+            .add_raw_templates(compacted.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| template_error(&e, &tdir))?;
         let mut strings = BTreeMap::new();
         for lang in languages {
             let p = dir.join("i18n").join(format!("{lang}.yaml"));
@@ -128,6 +149,7 @@ impl Theme {
         Ok(Theme {
             dir,
             tera,
+            compact,
             strings,
             assets,
             hash: std::sync::OnceLock::new(),
@@ -140,6 +162,103 @@ impl Theme {
             .render(template, ctx)
             .map_err(|e| template_error(&e, &self.dir.join("templates")))
     }
+
+    /// Renders with the compacted templates. On an error the templates as
+    /// written render again, so that the message points at the line the
+    /// theme's author sees.
+    pub fn render_compact(&self, template: &str, ctx: &tera::Context) -> Result<String> {
+        match self.compact.render(template, ctx) {
+            Ok(html) => Ok(html),
+            Err(e) => Err(match self.render(template, ctx) {
+                Err(original) => original,
+                Ok(_) => template_error(&e, &self.dir.join("templates")),
+            }),
+        }
+    }
+}
+
+/// Takes out the line breaks (and indentation) a template's author puts
+/// between tags. A break goes only where the tags on both sides of it
+/// (looking through `{% %}` and `{# #}`) are known and at least one is a
+/// block or head element, where a browser renders no space; breaks next to
+/// text, `{{ value }}` or between two inline elements stay. Leading
+/// indentation goes everywhere (templates hold no literal `<pre>` text).
+/// `tests/publishing.rs` checks that minify-html makes the same page of
+/// both forms.
+pub fn compact_template(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let lines: Vec<&str> = src.split('\n').map(str::trim_start).collect();
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        if i + 1 == lines.len() {
+            break;
+        }
+        let rest = lines[i + 1..].join("\n");
+        let joinable = match (tag_before(&out), tag_after(&rest)) {
+            (Some(a), Some(b)) => is_block(a) || is_block(b),
+            _ => false,
+        };
+        if joinable {
+            let kept = out.trim_end().len();
+            out.truncate(kept);
+        } else {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The name of the HTML tag that `html` ends with, through template tags.
+fn tag_before(html: &str) -> Option<&str> {
+    let mut s = html.trim_end();
+    loop {
+        if s.ends_with("%}") || s.ends_with("#}") {
+            let open = if s.ends_with("%}") { "{%" } else { "{#" };
+            s = s[..s.rfind(open)?].trim_end();
+        } else if s.ends_with('>') {
+            return tag_name(&s[s.rfind('<')?..]);
+        } else {
+            return None;
+        }
+    }
+}
+
+/// The name of the HTML tag that `html` starts with, through template tags.
+fn tag_after(html: &str) -> Option<&str> {
+    let mut s = html.trim_start();
+    loop {
+        if s.starts_with("{%") || s.starts_with("{#") {
+            let close = if s.starts_with("{%") { "%}" } else { "#}" };
+            s = s[s.find(close)? + 2..].trim_start();
+        } else if s.starts_with('<') {
+            return tag_name(s);
+        } else {
+            return None;
+        }
+    }
+}
+
+/// `<div class=…>` → `div`, `</li>` → `li`, `<!DOCTYPE html>` → `!doctype`.
+pub fn tag_name(tag: &str) -> Option<&str> {
+    let t = tag.strip_prefix('<')?;
+    let t = t.strip_prefix('/').unwrap_or(t);
+    let end = t
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(t.len());
+    (end > 0).then(|| &t[..end])
+}
+
+/// Elements whose boundaries make whitespace beside them unrendered in the
+/// default theme (none of them is styled inline there).
+pub fn is_block(name: &str) -> bool {
+    const BLOCK: [&str; 47] = [
+        "!DOCTYPE", "!doctype", "html", "head", "body", "meta", "link", "title", "script", "style",
+        "base", "header", "footer", "nav", "main", "div", "p", "ul", "ol", "li", "table",
+        "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "form", "fieldset", "legend",
+        "section", "article", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd",
+        "figure", "details", "summary", "hr",
+    ];
+    BLOCK.contains(&name)
 }
 
 /// Every language must have every UI string: a missing one would show a
