@@ -125,7 +125,53 @@ fn yes() -> bool {
 pub struct Registry {
     pub entries: Vec<Reference>,
     /// English titles and aliases, longest first (made once).
-    english: std::sync::OnceLock<Vec<(String, String)>>,
+    english: std::sync::OnceLock<Names>,
+    /// Chinese mentions (名称 without 《》), in entry order (made once).
+    mentions: std::sync::OnceLock<Names>,
+}
+
+/// Names to look for in running text, each with its entry's id, in order of
+/// precedence, searched in one pass (Aho-Corasick) instead of one scan per
+/// name: a site's every paragraph is searched for every name.
+#[derive(Debug, Clone, Default)]
+struct Names {
+    names: Vec<(String, String)>,
+    automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Names {
+    fn new(names: Vec<(String, String)>) -> Names {
+        let automaton = aho_corasick::AhoCorasick::new(names.iter().map(|(n, _)| n)).ok();
+        Names { names, automaton }
+    }
+
+    /// Every occurrence as (start, end, id), in the order the names were
+    /// given and left to right for each, each name's occurrences not
+    /// overlapping one another: what `str::match_indices` per name, in
+    /// order, would give.
+    fn find<'a>(&'a self, text: &str) -> Vec<(usize, usize, &'a str)> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut hits: Vec<(usize, usize, usize)> = ac
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect();
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        hits.sort_unstable();
+        let mut out = Vec::with_capacity(hits.len());
+        let mut last: Option<(usize, usize)> = None; // (name, end of its last hit)
+        for (name, start, end) in hits {
+            if last.is_some_and(|(n, e)| n == name && start < e) {
+                continue;
+            }
+            last = Some((name, end));
+            out.push((start, end, self.names[name].1.as_str()));
+        }
+        out
+    }
 }
 
 /// How a citation was written.
@@ -210,28 +256,42 @@ impl Registry {
         Registry {
             entries,
             english: std::sync::OnceLock::new(),
+            mentions: std::sync::OnceLock::new(),
         }
     }
 
     /// (English name, id), longest first, so a title that contains another wins.
-    fn english_names(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.english
-            .get_or_init(|| {
-                let mut names: Vec<(String, String)> = self
-                    .entries
+    fn english_names(&self) -> &Names {
+        self.english.get_or_init(|| {
+            let mut names: Vec<(String, String)> = self
+                .entries
+                .iter()
+                .flat_map(|e| {
+                    std::iter::once(&e.title_en)
+                        .chain(&e.aliases_en)
+                        .filter(|t| !t.is_empty())
+                        .map(|t| (t.clone(), e.id.clone()))
+                })
+                .collect();
+            names.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+            Names::new(names)
+        })
+    }
+
+    fn mention_names(&self) -> &Names {
+        self.mentions.get_or_init(|| {
+            Names::new(
+                self.entries
                     .iter()
                     .flat_map(|e| {
-                        std::iter::once(&e.title_en)
-                            .chain(&e.aliases_en)
-                            .filter(|t| !t.is_empty())
-                            .map(|t| (t.clone(), e.id.clone()))
+                        e.mentions
+                            .iter()
+                            .filter(|m| !m.is_empty())
+                            .map(|m| (m.clone(), e.id.clone()))
                     })
-                    .collect();
-                names.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
-                names
-            })
-            .iter()
-            .map(|(t, id)| (t.as_str(), id.as_str()))
+                    .collect(),
+            )
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<&Reference> {
@@ -283,18 +343,14 @@ impl Registry {
         for (start, end, reference) in self.numbers(text) {
             found.add(start, end, CitationForm::Number, reference, None);
         }
-        for e in &self.entries {
-            for m in &e.mentions {
-                for (start, _) in text.match_indices(m.as_str()) {
-                    found.add(
-                        start,
-                        start + m.len(),
-                        CitationForm::Mention,
-                        Some(e.id.clone()),
-                        None,
-                    );
-                }
-            }
+        for (start, end, id) in self.mention_names().find(text) {
+            found.add(
+                start,
+                end,
+                CitationForm::Mention,
+                Some(id.to_string()),
+                None,
+            );
         }
         for (start, end, n) in box_mentions(text, "专栏") {
             found.add(start, end, CitationForm::Box, None, Some(n));
@@ -306,16 +362,8 @@ impl Registry {
     /// aliases, and document numbers (kept in their Chinese form).
     pub fn find_en(&self, text: &str) -> Vec<Citation> {
         let mut found = Found::new(text);
-        for (name, id) in self.english_names() {
-            for (start, _) in text.match_indices(name) {
-                found.add(
-                    start,
-                    start + name.len(),
-                    CitationForm::Title,
-                    Some(id.to_string()),
-                    None,
-                );
-            }
+        for (start, end, id) in self.english_names().find(text) {
+            found.add(start, end, CitationForm::Title, Some(id.to_string()), None);
         }
         for (start, end, reference) in self.numbers(text) {
             found.add(start, end, CitationForm::Number, reference, None);
