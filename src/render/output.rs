@@ -106,6 +106,9 @@ pub struct Staging {
     name: String,
     tmp: PathBuf,
     committed: bool,
+    /// Whether there is a previous output to compare with (a first build
+    /// skips a lookup per file).
+    previous: bool,
 }
 
 impl Staging {
@@ -133,6 +136,7 @@ impl Staging {
             name,
             tmp,
             committed: false,
+            previous: out.is_dir(),
         })
     }
 
@@ -159,7 +163,8 @@ impl Sink for Staging {
         // An unchanged file is the previous one, hard-linked: it keeps its
         // modification time, so rsync-style deploys skip it.
         let previous = self.out.join(rel);
-        if std::fs::metadata(&previous).is_ok_and(|m| m.len() == bytes.len() as u64)
+        if self.previous
+            && std::fs::metadata(&previous).is_ok_and(|m| m.len() == bytes.len() as u64)
             && std::fs::read(&previous).is_ok_and(|b| b == bytes)
             && std::fs::hard_link(&previous, &path).is_ok()
         {
