@@ -576,36 +576,43 @@ pub struct Place {
 
 /// Every citation in the Chinese text of every document, in reading order.
 pub fn collect(site: &crate::content::Site) -> Vec<Place> {
+    use rayon::prelude::*;
+    site.documents
+        .par_iter()
+        .flat_map_iter(|doc| collect_document(site, doc))
+        .collect()
+}
+
+/// Every citation in the Chinese text of one document, in reading order.
+pub fn collect_document(site: &crate::content::Site, doc: &crate::content::Document) -> Vec<Place> {
     let mut out = Vec::new();
-    for doc in &site.documents {
-        for s in &doc.zh.sections {
-            let blocks = crate::markdown::plain_blocks(&s.body);
-            let ids = crate::markdown::block_ids(&s.id, &blocks);
-            let mut push = |text: &str, anchor: String, line: usize| {
-                for c in site.references.find(text) {
-                    out.push(Place {
-                        doc: doc.id.clone(),
-                        section: s.id.clone(),
-                        anchor: anchor.clone(),
-                        file: s.file.clone(),
-                        line,
-                        sentence: sentence_around(text, c.start).to_string(),
-                        citation: c,
-                    });
-                }
-            };
-            for (b, id) in blocks.iter().zip(&ids) {
-                push(&b.text, id.clone(), s.body_line + b.line);
+    for s in &doc.zh.sections {
+        let blocks = crate::markdown::plain_blocks(&s.body);
+        let ids = crate::markdown::block_ids(&s.id, &blocks);
+        let mut push = |text: &str, anchor: String, line: usize| {
+            for c in site.references.find(text) {
+                out.push(Place {
+                    doc: doc.id.clone(),
+                    section: s.id.clone(),
+                    anchor: anchor.clone(),
+                    file: s.file.clone(),
+                    line,
+                    sentence: sentence_around(text, c.start).to_string(),
+                    citation: c,
+                });
             }
-            let file_text = std::fs::read_to_string(&s.file).unwrap_or_default();
-            for c in &s.front.columns {
-                let line = file_text
-                    .lines()
-                    .position(|l| l.trim() == format!("- number: {}", c.number))
-                    .map_or(1, |i| i + 1);
-                for item in &c.items {
-                    push(&item.source_text(), format!("box-{}", c.number), line);
-                }
+        };
+        for (b, id) in blocks.iter().zip(&ids) {
+            push(&b.text, id.clone(), s.body_line + b.line);
+        }
+        let file_text = std::fs::read_to_string(&s.file).unwrap_or_default();
+        for c in &s.front.columns {
+            let line = file_text
+                .lines()
+                .position(|l| l.trim() == format!("- number: {}", c.number))
+                .map_or(1, |i| i + 1);
+            for item in &c.items {
+                push(&item.source_text(), format!("box-{}", c.number), line);
             }
         }
     }

@@ -8,7 +8,7 @@
 //! HTML responses here, never to `build` output. Paths are looked up in the
 //! snapshot, so no request can reach a file outside the site.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -28,22 +28,239 @@ pub struct ServeOptions {
 
 /// The site as served: files by path, and the build's outcome.
 struct Snapshot {
-    files: Arc<HashMap<String, Vec<u8>>>,
+    files: Arc<Files>,
     version: u64,
     error: Option<String>,
+}
+
+/// Files by path; the bytes are shared, so a new snapshot that changes a
+/// few pages does not copy the others.
+pub type Files = HashMap<String, Arc<Vec<u8>>>;
+
+/// What `serve` keeps between edits: the loaded site and theme, each
+/// document's citations, and the rendered files. An edit inside one
+/// document's folder re-renders that document's pages and the pages that
+/// list documents or citations; anything else (the theme, site.yaml, the
+/// registry, the glossary, plain pages, a new or removed document) is a
+/// full rebuild. The search index is rebuilt after the pages
+/// (`refresh_search`), so that the reload does not wait for it.
+pub struct Session {
+    root: PathBuf,
+    content_dir: PathBuf,
+    site: Arc<crate::content::Site>,
+    theme: Arc<Theme>,
+    places: Vec<Vec<crate::references::Place>>,
+    files: Files,
+    search_stale: bool,
+    /// Counts rebuilds, so that a search index built from an older site
+    /// is recognised and dropped.
+    generation: u64,
+    /// Part files of the search index now, and of the one before.
+    current_parts: HashSet<String>,
+    previous_parts: HashSet<String>,
+}
+
+/// A search index to build from a snapshot of the site (`Session::search_job`).
+pub struct SearchJob {
+    site: Arc<crate::content::Site>,
+    theme: Arc<Theme>,
+    generation: u64,
+}
+
+impl SearchJob {
+    pub fn run(self) -> SearchIndex {
+        SearchIndex {
+            files: render::search_files(&self.site, &self.theme),
+            generation: self.generation,
+        }
+    }
+}
+
+/// A built search index, for `Session::apply_search`.
+pub struct SearchIndex {
+    files: Vec<(String, Vec<u8>)>,
+    generation: u64,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rebuilt {
+    /// Everything, from the files on disk.
+    Full,
+    /// The pages of these documents (ids) and the pages that list them.
+    Documents(Vec<String>),
+}
+
+impl Session {
+    /// Loads and renders the whole site.
+    pub fn start(root: &Path, content_dir: &Path) -> Result<Session> {
+        let site = crate::content::load_site(root, content_dir)?;
+        let theme = Theme::load(root, &site.config.theme, &["zh", "en"])?;
+        let places: Vec<Vec<crate::references::Place>> = site
+            .documents
+            .iter()
+            .map(|d| crate::references::collect_document(&site, d))
+            .collect();
+        let files: Files = render::render_site(&site, &theme, false)?
+            .into_iter()
+            .map(|(p, b)| (p, Arc::new(b)))
+            .collect();
+        let current_parts = files
+            .keys()
+            .filter(|p| p.starts_with(crate::search::PARTS_DIR))
+            .cloned()
+            .collect();
+        Ok(Session {
+            root: root.to_path_buf(),
+            content_dir: content_dir.to_path_buf(),
+            site: Arc::new(site),
+            theme: Arc::new(theme),
+            places,
+            files,
+            search_stale: false,
+            generation: 0,
+            current_parts,
+            previous_parts: HashSet::new(),
+        })
+    }
+
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// Brings the files up to date after `changed` paths changed on disk.
+    /// On an error nothing changes: the last good site stays.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt> {
+        let Some(docs) = self.documents_of(changed) else {
+            let generation = self.generation + 1;
+            *self = Session::start(&self.root, &self.content_dir)?;
+            self.generation = generation;
+            return Ok(Rebuilt::Full);
+        };
+        let mut warnings = Vec::new();
+        let mut loaded = Vec::new();
+        for &i in &docs {
+            let dir = self.site.documents[i].dir.clone();
+            loaded.push(crate::content::load_document(&dir, &mut warnings)?);
+        }
+        self.generation += 1;
+        let site = Arc::make_mut(&mut self.site);
+        for doc in loaded {
+            site.replace_document(doc);
+        }
+        for &i in &docs {
+            self.places[i] =
+                crate::references::collect_document(&self.site, &self.site.documents[i]);
+        }
+        let places = self.places.concat();
+        let memory = crate::render::output::Memory::default();
+        render::render_scope(
+            &self.site,
+            &self.theme,
+            false,
+            &places,
+            render::Scope::Documents(&docs),
+            &memory,
+        )?;
+        let ids: Vec<String> = docs
+            .iter()
+            .map(|&i| self.site.documents[i].id.clone())
+            .collect();
+        let prefixes: Vec<String> = ids
+            .iter()
+            .flat_map(|id| [format!("{id}/"), format!("en/{id}/")])
+            .collect();
+        self.files
+            .retain(|k, _| !prefixes.iter().any(|p| k.starts_with(p)));
+        for (path, bytes) in memory.into_files() {
+            self.files.insert(path, Arc::new(bytes));
+        }
+        let paths: Vec<&str> = {
+            let mut p: Vec<&str> = self.files.keys().map(String::as_str).collect();
+            p.sort_unstable();
+            p
+        };
+        if let Some(map) = render::sitemap(&self.site, &paths) {
+            self.files
+                .insert("sitemap.xml".into(), Arc::new(map.into_bytes()));
+        }
+        self.search_stale = true;
+        Ok(Rebuilt::Documents(ids))
+    }
+
+    /// Rebuilds the search index now if an incremental rebuild left it
+    /// behind (`serve` runs `search_job` on another thread instead).
+    pub fn refresh_search(&mut self) {
+        if let Some(job) = self.search_job() {
+            let index = job.run();
+            self.apply_search(index);
+        }
+    }
+
+    /// The search index to build, if the last rebuild left it behind.
+    pub fn search_job(&mut self) -> Option<SearchJob> {
+        std::mem::take(&mut self.search_stale).then(|| SearchJob {
+            site: self.site.clone(),
+            theme: self.theme.clone(),
+            generation: self.generation,
+        })
+    }
+
+    /// Takes in a search index built by a `SearchJob`, unless the site has
+    /// been rebuilt since (then that rebuild's own job brings a newer one).
+    /// The previous index's parts stay served one generation longer (their
+    /// names carry a hash of their content, so they never clash), so that a
+    /// search page that loaded the previous main file can still load them.
+    /// Returns whether the index was taken.
+    pub fn apply_search(&mut self, index: SearchIndex) -> bool {
+        if index.generation != self.generation {
+            return false;
+        }
+        let new_parts: HashSet<String> = index
+            .files
+            .iter()
+            .map(|(p, _)| p.clone())
+            .filter(|p| p.starts_with(crate::search::PARTS_DIR))
+            .collect();
+        for gone in self.previous_parts.iter() {
+            if !new_parts.contains(gone) && !self.current_parts.contains(gone) {
+                self.files.remove(gone);
+            }
+        }
+        self.previous_parts = self.current_parts.difference(&new_parts).cloned().collect();
+        self.current_parts = new_parts;
+        for (path, bytes) in index.files {
+            self.files.insert(path, Arc::new(bytes));
+        }
+        true
+    }
+
+    /// The documents that `changed` lie in, when every changed path lies in
+    /// the folder of a document that still exists; None otherwise.
+    fn documents_of(&self, changed: &[PathBuf]) -> Option<Vec<usize>> {
+        let mut docs = std::collections::BTreeSet::new();
+        for path in changed {
+            let rel = path.strip_prefix(&self.content_dir).ok()?;
+            let first = rel.components().next()?.as_os_str().to_str()?;
+            // A file directly in content/ (references.yaml, glossary.yaml);
+            // a document's own folder changes when a file in it is added,
+            // removed or saved by renaming.
+            if rel.components().count() < 2 && !path.is_dir() {
+                return None;
+            }
+            let i = self.site.documents.iter().position(|d| d.id == first)?;
+            if !self.site.documents[i].dir.join("document.yaml").is_file() {
+                return None;
+            }
+            docs.insert(i);
+        }
+        (!docs.is_empty()).then(|| docs.into_iter().collect())
+    }
 }
 
 struct State {
     snapshot: Mutex<Snapshot>,
     changed: Condvar,
-}
-
-/// Builds the whole site in memory.
-pub fn build_in_memory(root: &Path, content_dir: &Path) -> Result<HashMap<String, Vec<u8>>> {
-    let site = crate::content::load_site(root, content_dir)?;
-    let theme = Theme::load(root, &site.config.theme, &["zh", "en"])?;
-    let files = render::render_site(&site, &theme, false)?;
-    Ok(files.into_iter().collect())
 }
 
 /// Modification times of everything a build reads.
@@ -77,10 +294,10 @@ fn fingerprint(root: &Path, content_dir: &Path) -> Vec<(PathBuf, SystemTime, u64
 /// Runs the server until Ctrl-C.
 pub fn serve(opts: &ServeOptions) -> Result<()> {
     let started = Instant::now();
-    let files = build_in_memory(&opts.root, &opts.content_dir)?;
+    let session = Session::start(&opts.root, &opts.content_dir)?;
     let state = Arc::new(State {
         snapshot: Mutex::new(Snapshot {
-            files: Arc::new(files),
+            files: Arc::new(session.files().clone()),
             version: 1,
             error: None,
         }),
@@ -109,7 +326,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
             opts.root.clone(),
             opts.content_dir.clone(),
         );
-        std::thread::spawn(move || watch(&state, &stop, &root, &content));
+        std::thread::spawn(move || watch(session, &state, &stop, &root, &content));
     }
     while !stop.load(Ordering::SeqCst) {
         let Ok(Some(request)) = server.recv_timeout(Duration::from_millis(200)) else {
@@ -122,24 +339,55 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     Ok(())
 }
 
-fn watch(state: &State, stop: &AtomicBool, root: &Path, content_dir: &Path) {
+fn watch(mut session: Session, state: &State, stop: &AtomicBool, root: &Path, content_dir: &Path) {
     let mut last = fingerprint(root, content_dir);
+    // The search index builds on its own thread after each rebuild, so
+    // that neither the reload nor the next edit waits for it.
+    let mut searching: Option<std::sync::mpsc::Receiver<SearchIndex>> = None;
+    let mut pending = false;
     while !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(50));
+        if let Some(rx) = &searching {
+            if let Ok(index) = rx.try_recv() {
+                searching = None;
+                if session.apply_search(index) {
+                    let mut snap = state.snapshot.lock().expect("snapshot lock");
+                    snap.files = Arc::new(session.files().clone());
+                }
+            }
+        }
+        if searching.is_none() && pending {
+            if let Some(job) = session.search_job() {
+                let (tx, rx) = std::sync::mpsc::channel();
+                std::thread::spawn(move || {
+                    let _ = tx.send(job.run());
+                });
+                searching = Some(rx);
+            }
+            pending = false;
+        }
         let now = fingerprint(root, content_dir);
         if now == last {
             continue;
         }
+        let changed = changed_paths(&last, &now);
         last = now;
         let t = Instant::now();
-        let result = build_in_memory(root, content_dir);
+        let result = session.rebuild(&changed);
         let mut snap = state.snapshot.lock().expect("snapshot lock");
         snap.version += 1;
-        match result {
-            Ok(files) => {
-                snap.files = Arc::new(files);
+        match &result {
+            Ok(how) => {
+                snap.files = Arc::new(session.files().clone());
                 snap.error = None;
-                eprintln!("rebuilt in {} ms", t.elapsed().as_millis());
+                let what = match how {
+                    Rebuilt::Full => "everything".to_string(),
+                    Rebuilt::Documents(ids) => {
+                        pending = true;
+                        ids.join(", ")
+                    }
+                };
+                eprintln!("rebuilt {what} in {} ms", t.elapsed().as_millis());
             }
             Err(e) => {
                 let text = e.to_string();
@@ -149,6 +397,22 @@ fn watch(state: &State, stop: &AtomicBool, root: &Path, content_dir: &Path) {
         }
         state.changed.notify_all();
     }
+}
+
+/// Paths added, removed or modified between two fingerprints.
+fn changed_paths(
+    before: &[(PathBuf, SystemTime, u64)],
+    after: &[(PathBuf, SystemTime, u64)],
+) -> Vec<PathBuf> {
+    let a: HashSet<&(PathBuf, SystemTime, u64)> = before.iter().collect();
+    let b: HashSet<&(PathBuf, SystemTime, u64)> = after.iter().collect();
+    let mut out: Vec<PathBuf> = a
+        .symmetric_difference(&b)
+        .map(|(p, _, _)| p.clone())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A URL path → the snapshot key, or None if it tries to leave the site.
@@ -290,14 +554,10 @@ fn respond(state: &State, request: tiny_http::Request) {
     } else {
         (404, "404.html".to_string())
     };
-    let body = files
-        .get(&key)
-        .cloned()
-        .unwrap_or_else(|| b"not found".to_vec());
-    let body = if key.ends_with(".html") {
-        inject(&body, version)
-    } else {
-        body
+    let body = match files.get(&key) {
+        Some(b) if key.ends_with(".html") => inject(b, version),
+        Some(b) => b.to_vec(),
+        None => b"not found".to_vec(),
     };
     let r = tiny_http::Response::from_data(body)
         .with_status_code(status)

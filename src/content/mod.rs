@@ -351,6 +351,14 @@ impl Site {
         self.hash.get_or_init(|| self.compute_hash())
     }
 
+    /// Puts a re-read document in place of the one with its id.
+    pub fn replace_document(&mut self, doc: Document) -> Option<usize> {
+        let i = self.documents.iter().position(|d| d.id == doc.id)?;
+        self.documents[i] = doc;
+        self.hash = std::sync::OnceLock::new();
+        Some(i)
+    }
+
     fn compute_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
@@ -503,7 +511,8 @@ fn check_no_escaping_links(content_dir: &Path, errors: &mut Vec<Diagnostic>) {
     }
 }
 
-fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Document> {
+/// Reads one document folder (`document.yaml`, its sections, `en/`).
+pub fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Document> {
     let id = dir_id(dir)?;
     let meta_path = dir.join("document.yaml");
     let text = read_content(&meta_path, warnings)?;
@@ -815,9 +824,22 @@ pub fn check_slug(id: &str) -> std::result::Result<(), &'static str> {
     if id.starts_with('-') || id.starts_with('_') {
         return Err("it must start with a letter or digit");
     }
-    const RESERVED: [&str; 12] = [
-        "con", "prn", "aux", "nul", "com1", "com2", "lpt1", "lpt2", "static", "en", "search",
+    // Device names, and the folders of the site's own pages.
+    const RESERVED: [&str; 14] = [
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        "com1",
+        "com2",
+        "lpt1",
+        "lpt2",
+        "static",
+        "en",
+        "search",
         "pages",
+        "references",
+        "glossary",
     ];
     if RESERVED.contains(&id) {
         return Err("it is a reserved name");

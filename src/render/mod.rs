@@ -235,6 +235,32 @@ fn render_into(
     places: &[crate::references::Place],
     sink: &dyn output::Sink,
 ) -> Result<Vec<(String, usize)>> {
+    render_scope(site, theme, minify, places, Scope::All, sink)
+}
+
+/// What to render.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// The whole site.
+    All,
+    /// After an edit to these documents (indexes into `site.documents`):
+    /// their pages and every page that lists documents or citations (home,
+    /// references, glossary, search page), the feeds and the 404 page; not
+    /// the other documents, the plain pages, the search index or the
+    /// sitemap (`search_files`, `sitemap`). Used by `serve`.
+    Documents(&'a [usize]),
+}
+
+/// `render_into` for part of the site (`Scope`).
+pub fn render_scope(
+    site: &Site,
+    theme: &Theme,
+    minify: bool,
+    places: &[crate::references::Place],
+    scope: Scope,
+    sink: &dyn output::Sink,
+) -> Result<Vec<(String, usize)>> {
+    let all = matches!(scope, Scope::All);
     let mut jobs = Vec::new();
     let mut views = Vec::new();
     for lang in [ZH, EN] {
@@ -317,8 +343,13 @@ fn render_into(
     }
     let mut units = Vec::new();
     for (li, _) in views.iter().enumerate() {
-        units.extend((0..site.documents.len()).map(|i| (li, Unit::Doc(i))));
-        units.extend((0..site.pages.len()).map(|i| (li, Unit::Page(i))));
+        match scope {
+            Scope::All => {
+                units.extend((0..site.documents.len()).map(|i| (li, Unit::Doc(i))));
+                units.extend((0..site.pages.len()).map(|i| (li, Unit::Page(i))));
+            }
+            Scope::Documents(docs) => units.extend(docs.iter().map(|&i| (li, Unit::Doc(i)))),
+        }
     }
     let put = |path: String, bytes: &[u8]| -> Result<(String, usize)> {
         sink.put(&path, bytes)?;
@@ -361,8 +392,10 @@ fn render_into(
         errors.dedup();
         return Err(crate::diagnostic::Error::Many(errors));
     }
-    for (path, bytes) in crate::search::build_index(&search_records(site, theme)) {
-        written.push(put(path, &bytes)?);
+    if all {
+        for (path, bytes) in search_files(site, theme) {
+            written.push(put(path, &bytes)?);
+        }
     }
     for lang in [ZH, EN] {
         let path = format!("{}feed.xml", lang.prefix);
@@ -378,13 +411,11 @@ fn render_into(
     let page = render_page(theme, "404.html", &ctx, minify)?;
     written.push(put("404.html".into(), &page)?);
     written.sort();
-    let page_refs: Vec<&str> = written
-        .iter()
-        .map(|(p, _)| p.as_str())
-        .filter(|p| p.ends_with(".html"))
-        .collect();
-    if let Some(map) = feeds::sitemap(site, &page_refs) {
-        written.push(put("sitemap.xml".into(), map.as_bytes())?);
+    if all {
+        let page_refs: Vec<&str> = written.iter().map(|(p, _)| p.as_str()).collect();
+        if let Some(map) = sitemap(site, &page_refs) {
+            written.push(put("sitemap.xml".into(), map.as_bytes())?);
+        }
     }
     for (rel, bytes) in &theme.assets {
         let path = format!("static/{}", rel.to_string_lossy().replace('\\', "/"));
@@ -392,6 +423,22 @@ fn render_into(
     }
     written.sort();
     Ok(written)
+}
+
+/// The search index's files (`search::build_index` over the site's records).
+pub fn search_files(site: &Site, theme: &Theme) -> Vec<(String, Vec<u8>)> {
+    crate::search::build_index(&search_records(site, theme))
+}
+
+/// `sitemap.xml` for the site's files (only `.html` count), when the site
+/// has a `base_url`.
+pub fn sitemap(site: &Site, paths: &[&str]) -> Option<String> {
+    let pages: Vec<&str> = paths
+        .iter()
+        .copied()
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    feeds::sitemap(site, &pages)
 }
 
 /// One page's bytes. Minified means rendered with the compacted templates

@@ -12,7 +12,7 @@ pub fn seed() -> PathBuf {
     repo().join("content/jian-education-plan/source.txt")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
