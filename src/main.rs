@@ -76,6 +76,10 @@ enum Command {
         #[arg(long)]
         content: Option<PathBuf>,
     },
+    /// Panics on purpose: tests use it to see what a user would see if
+    /// gongkai had a bug.
+    #[command(name = "internal-panic", hide = true)]
+    InternalPanic,
 }
 
 fn print_all(diags: &[Diagnostic]) {
@@ -84,10 +88,38 @@ fn print_all(diags: &[Diagnostic]) {
     }
 }
 
+/// A bug in gongkai must not look like a crash dump: the reader gets one
+/// message that says what happened, that their files are safe, and what to
+/// send. No backtrace, whatever RUST_BACKTRACE says.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: gongkai stopped on an internal error: {what}{place}\n  \
+             = note: this is a bug in gongkai, not a problem with your files; \
+             the previous output folder was left as it was\n  \
+             = hint: please report it with the command you ran, gongkai {} and, \
+             if you can, the input that caused it",
+            env!("CARGO_PKG_VERSION")
+        );
+    }));
+}
+
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = Cli::parse();
     let root = cli.root;
     let result = match cli.command {
+        Command::InternalPanic => panic!("internal-panic was asked for"),
         Command::Import {
             input,
             id,

@@ -418,3 +418,29 @@ fn unchanged_files_keep_their_modification_time() {
     let text = std::fs::read_to_string(public.join("en/sports-plan/c1-s2/index.html")).unwrap();
     assert!(text.contains("too few venues"));
 }
+
+/// An internal error (a bug) reads as one message with a hint, never a
+/// Rust panic dump or backtrace, even with RUST_BACKTRACE set.
+#[test]
+fn an_internal_error_prints_a_message_not_a_backtrace() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .arg("internal-panic")
+        .env("RUST_BACKTRACE", "full")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: gongkai stopped on an internal error"),
+        "{err}"
+    );
+    assert!(err.contains("hint: please report it"), "{err}");
+    for dump in [
+        "panicked at",
+        "stack backtrace",
+        "RUST_BACKTRACE",
+        "rust_begin_unwind",
+    ] {
+        assert!(!err.contains(dump), "{dump} in: {err}");
+    }
+}
