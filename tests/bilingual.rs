@@ -250,3 +250,47 @@ fn parallel_view_aligns_every_paragraph_of_every_chapter() {
     let g = html(&files["glossary/index.html"]);
     assert!(g.select(&sel("table.glossary tbody tr")).count() >= 30);
 }
+
+/// On English pages every piece of Chinese text (a cited 文号, a name kept
+/// in Chinese, a quoted sentence) sits inside an element marked as Chinese,
+/// so that screen readers switch voice (WCAG 3.1.2).
+#[test]
+fn chinese_inside_english_pages_is_marked_as_chinese() {
+    let site = repo_site();
+    let (ok, _, err) = gongkai(site.path(), &["build"]);
+    assert!(ok, "{err}");
+    let public = site.path().join("public");
+    let mut checked = 0;
+    let mut marked_spans = 0;
+    for (path, bytes) in read_tree(&public) {
+        if !path.starts_with("en/") || !path.ends_with(".html") {
+            continue;
+        }
+        let doc = html(&bytes);
+        marked_spans += doc.select(&sel("main span[lang=zh-Hans]")).count();
+        for main in doc.select(&sel("main")) {
+            for node in main.descendants() {
+                let Some(text) = node.value().as_text() else {
+                    continue;
+                };
+                if !text.chars().any(gongkai::markdown::is_cjk) {
+                    continue;
+                }
+                checked += 1;
+                let lang = node
+                    .ancestors()
+                    .filter_map(scraper::ElementRef::wrap)
+                    .find_map(|e| e.value().attr("lang"))
+                    .unwrap_or("");
+                assert!(
+                    lang.starts_with("zh"),
+                    "{path}: Chinese text {:?} is inside lang={lang:?}",
+                    &text[..text.len().min(60)]
+                );
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} Chinese texts checked");
+    // The 文号 cited in the English plan are marked by the renderer itself.
+    assert!(marked_spans > 20, "{marked_spans} spans");
+}

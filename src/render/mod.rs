@@ -952,13 +952,14 @@ impl Linker<'_> {
             .filter(|c| c.start >= offset && c.end <= end)
             .collect();
         if inside.is_empty() {
-            return None;
+            return (self.lang == EN && run.chars().any(markdown::is_cjk))
+                .then(|| self.escape(run));
         }
         let mut html = String::new();
         let mut at = offset;
         for c in inside {
             let Some(href) = self.href(c) else { continue };
-            html.push_str(&escape_html(&run[at - offset..c.start - offset]));
+            html.push_str(&self.escape(&run[at - offset..c.start - offset]));
             let class = if c.column.is_some() {
                 "box-ref"
             } else {
@@ -967,12 +968,33 @@ impl Linker<'_> {
             html.push_str(&format!(
                 "<a class=\"{class}\" href=\"{}\">{}</a>",
                 escape_html(&href),
-                escape_html(&run[c.start - offset..c.end - offset])
+                self.escape(&run[c.start - offset..c.end - offset])
             ));
             at = c.end;
         }
-        html.push_str(&escape_html(&run[at - offset..]));
+        html.push_str(&self.escape(&run[at - offset..]));
         Some(html)
+    }
+
+    /// Escaped text; on English pages each Chinese run (a cited 文号 such
+    /// as 吉教办〔2020〕168号, a name kept in Chinese) is marked
+    /// `lang="zh-Hans"`, so that screen readers switch voice and browsers
+    /// pick a Chinese font.
+    fn escape(&self, text: &str) -> String {
+        if self.lang != EN {
+            return escape_html(text);
+        }
+        let mut out = String::with_capacity(text.len() + 32);
+        let mut rest = text;
+        while let Some((start, end)) = chinese_run(rest) {
+            out.push_str(&escape_html(&rest[..start]));
+            out.push_str("<span lang=\"zh-Hans\">");
+            out.push_str(&escape_html(&rest[start..end]));
+            out.push_str("</span>");
+            rest = &rest[end..];
+        }
+        out.push_str(&escape_html(rest));
+        out
     }
 
     /// A whole plain text with its citations linked.
@@ -981,6 +1003,21 @@ impl Linker<'_> {
         self.link_run(text, 0, &cites)
             .unwrap_or_else(|| escape_html(text))
     }
+}
+
+/// The first run of Chinese in `text` (byte range): CJK characters and
+/// punctuation, with digits between them (〔2020〕168号).
+fn chinese_run(text: &str) -> Option<(usize, usize)> {
+    let start = text.find(markdown::is_cjk)?;
+    let mut end = start;
+    for (i, c) in text[start..].char_indices() {
+        if markdown::is_cjk(c) {
+            end = start + i + c.len_utf8();
+        } else if !c.is_ascii_digit() {
+            break;
+        }
+    }
+    Some((start, end))
 }
 
 /// Blocks of a section with ids, and its boxes placed where they stand.
