@@ -140,10 +140,15 @@ fn two_sections_with_the_same_id() {
         "kind: section",
         "kind: section\nid: c1-s1",
     );
+    // The error points at the `id:` line that made the clash.
     fails(
         site.path(),
         &["build"],
-        &["two sections have the id `c1-s1`", "c1-s2.md"],
+        &[
+            "two sections have the id `c1-s1`",
+            "c1-s2.md:3:1",
+            "id: c1-s1",
+        ],
     );
 }
 
@@ -156,11 +161,18 @@ fn template_error_names_the_template() {
         "{{ column.title }}</h1>",
         "{{ column.titel }}</h1>",
     );
-    fails(
+    let err = fails(
         site.path(),
         &["build"],
-        &["template error", "themes/default/templates/box.html:4:"],
+        &[
+            "template error",
+            "themes/default/templates/box.html:4:",
+            "hint: check the variable's name",
+        ],
     );
+    // Twelve box pages in two languages use the template: one message.
+    let errors = err.lines().filter(|l| l.starts_with("error:")).count();
+    assert_eq!(errors, 1, "{err}");
     edit(
         site.path(),
         "themes/default/templates/box.html",
@@ -219,4 +231,24 @@ fn empty_content_file() {
     let site = fixture_site("site-minimal");
     std::fs::write(site.path().join("content/sports-plan/c1-s2.md"), "").unwrap();
     fails(site.path(), &["build"], &["file is empty", "c1-s2.md"]);
+}
+
+#[test]
+fn an_empty_required_field_is_one_error_in_check_not_also_a_warning() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/document.yaml",
+        "发文机关: 某县人民政府办公室",
+        "发文机关: ''",
+    );
+    let err = fails(
+        site.path(),
+        &["check"],
+        &["error: required metadata `发文机关` is empty"],
+    );
+    assert!(
+        !err.contains("warning: required metadata `发文机关` is empty"),
+        "{err}"
+    );
 }

@@ -70,6 +70,18 @@ pub fn check_site(site: &Site) -> Report {
     }
     report.errors.extend(unresolved);
     report.warnings.extend(warnings);
+    // Loading already warned about what `check` now calls an error (an
+    // empty required field), or warned the same way: say each thing once.
+    let same = |a: &Diagnostic, b: &Diagnostic| {
+        a.message == b.message && a.file == b.file && a.line == b.line
+    };
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+    for w in std::mem::take(&mut report.warnings) {
+        if !report.errors.iter().any(|e| same(e, &w)) && !warnings.iter().any(|x| same(x, &w)) {
+            warnings.push(w);
+        }
+    }
+    report.warnings = warnings;
     report
 }
 

@@ -666,8 +666,13 @@ fn load_text(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Text> {
     let mut sections: Vec<Section> = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Diagnostic::error(format!("cannot list {}: {e}", dir.display())))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
+        .filter_map(|e| e.ok())
+        // A symbolic link is reported by `check_no_escaping_links`, never
+        // read: it may point at a file that is not for publishing. (The
+        // entry's own type, so no extra stat per file.)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     files.sort();
     // Files are read and parsed on every core; results (and warnings) are
@@ -685,14 +690,7 @@ fn load_text(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Text> {
         match result {
             Ok(s) => {
                 if let Some(&first) = seen.get(&s.id) {
-                    errors.push(
-                        Diagnostic::error(format!("two sections have the id `{}`", s.id))
-                            .in_file(&s.file)
-                            .hint(format!(
-                                "{} has the same id; give one of them another `id:` or file name",
-                                sections[first].file.display()
-                            )),
-                    );
+                    errors.push(duplicate_id(&s, &sections[first]));
                 } else {
                     seen.insert(s.id.clone(), sections.len());
                     sections.push(s);
@@ -732,6 +730,29 @@ fn load_text(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Text> {
     } else {
         Err(Error::Many(errors))
     }
+}
+
+/// Two sections with one id: the error points at the `id:` line that made
+/// the clash where there is one (otherwise the file name is the id).
+fn duplicate_id(a: &Section, b: &Section) -> Diagnostic {
+    let (culprit, other) = if a.front.id.is_none() && b.front.id.is_some() {
+        (b, a)
+    } else {
+        (a, b)
+    };
+    let mut d =
+        Diagnostic::error(format!("two sections have the id `{}`", a.id)).in_file(&culprit.file);
+    if culprit.front.id.is_some() {
+        if let Ok(text) = std::fs::read_to_string(&culprit.file) {
+            if let Some(line) = yaml::line_of_key(&text, "id") {
+                d = d.at_line_of(&text, line, 1);
+            }
+        }
+    }
+    d.hint(format!(
+        "{} has the same id; give one of them another `id:` or file name",
+        other.file.display()
+    ))
 }
 
 /// Reads one Markdown content file.

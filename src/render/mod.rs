@@ -328,6 +328,8 @@ pub fn render_scope(
             "alt_url",
             &format!("{}search/index.html", lang.other().prefix),
         );
+        // Hashing all the content is for this page alone.
+        ctx.insert("index_v", site.content_hash());
         jobs.push(PageJob {
             path: search_url,
             template: "search.html",
@@ -361,9 +363,12 @@ pub fn render_scope(
             &render_page(theme, job.template, &job.ctx, minify)?,
         )
     };
-    let mut rendered: Vec<Result<(String, usize)>> = units
+    // The site-wide pages first: the home page of a big site is one long
+    // task, better started early than left for the end.
+    let rendered: Vec<Result<(String, usize)>> = jobs
         .into_par_iter()
-        .flat_map_iter(|(li, unit)| {
+        .map(render_one)
+        .chain(units.into_par_iter().flat_map_iter(|(li, unit)| {
             let (lang, docs) = &views[li];
             let lang = *lang;
             let mut jobs = Vec::new();
@@ -377,9 +382,8 @@ pub fn render_scope(
                 Unit::Page(i) => plain_page(site, theme, &site.pages[i], lang, &mut jobs),
             }
             jobs.into_iter().map(render_one)
-        })
+        }))
         .collect();
-    rendered.extend(jobs.into_par_iter().map(render_one).collect::<Vec<_>>());
     let mut written = Vec::with_capacity(rendered.len() + theme.assets.len() + 8);
     let mut errors = Vec::new();
     for r in rendered {
@@ -389,7 +393,17 @@ pub fn render_scope(
         }
     }
     if !errors.is_empty() {
-        errors.dedup();
+        // A template error shows on every page that uses the template:
+        // report each place once (the first page's message).
+        let mut seen = std::collections::HashSet::new();
+        errors.retain(|d| {
+            let what = if d.line.is_some() {
+                ""
+            } else {
+                d.message.as_str()
+            };
+            seen.insert((d.file.clone(), d.line, d.column, what.to_string()))
+        });
         return Err(crate::diagnostic::Error::Many(errors));
     }
     if all {
@@ -532,11 +546,10 @@ fn base_context(site: &Site, theme: &Theme, lang: Lang, path: &str) -> tera::Con
     ctx.insert("breadcrumb", &Vec::<Link>::new());
     ctx.insert("gov_meta", &site_meta(site, lang));
     // Assets are asked for as static/NAME?v=HASH. `v` changes with the
-    // theme's files, `index_v` with the content (only the search page loads
-    // the index), so an edit leaves the other pages' bytes, and their
-    // modification times, alone.
+    // theme's files, `index_v` (search page only) with the content, so an
+    // edit leaves the other pages' bytes, and their modification times,
+    // alone.
     ctx.insert("v", theme.asset_hash());
-    ctx.insert("index_v", site.content_hash());
     ctx.insert("json_ld", "");
     ctx.insert("canonical", &canonical(site, path));
     ctx.insert("base_url", &base_url(site));

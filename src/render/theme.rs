@@ -308,12 +308,14 @@ fn template_error(e: &tera::Error, tdir: &Path) -> Error {
         }
     }
     let full = e.to_string();
-    d.hint(if full.contains("not found") {
-        "check the variable's name against the context gongkai passes (see ARCHITECTURE.md); \
+    d.hint(
+        if full.contains("not found") || full.contains("not defined") {
+            "check the variable's name against the context gongkai passes (see ARCHITECTURE.md); \
          use `| default(value=\"\")` for optional values"
-            .to_string()
-    } else {
-        "fix the template syntax at the position shown".to_string()
-    })
+                .to_string()
+        } else {
+            "fix the template syntax at the position shown".to_string()
+        },
+    )
     .into()
 }
