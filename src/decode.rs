@@ -29,7 +29,10 @@ impl Encoding {
 
 /// Reads a file, refusing directories and oversized files with a clear error.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    use std::io::Read;
+    // One open and one fstat: a site of 10,000 pages reads 20,000 files.
+    let opened = std::fs::File::open(path).and_then(|f| f.metadata().map(|m| (f, m)));
+    let (file, meta) = opened.map_err(|e| {
         let d = if e.kind() == std::io::ErrorKind::NotFound {
             Diagnostic::error(format!("file not found: {}", path.display()))
                 .hint("check the path; it is relative to the current directory")
@@ -56,7 +59,12 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
         .hint("a disclosure document is a few hundred kilobytes at most: is this the right file?")
         .into());
     }
-    std::fs::read(path).with_path("read", path)
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file that grows while it is read still stops at the limit.
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_path("read", path)?;
+    Ok(bytes)
 }
 
 /// Decodes an input for `import`: UTF-8 (with or without BOM) or GB18030

@@ -247,3 +247,8 @@ fn main() -> ExitCode {
         }
     }
 }
+
+// Rendering allocates many short strings on every core; mimalloc's
+// per-thread heaps do that faster than the system allocator (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -141,7 +141,11 @@ struct Names {
 
 impl Names {
     fn new(names: Vec<(String, String)>) -> Names {
-        let automaton = aho_corasick::AhoCorasick::new(names.iter().map(|(n, _)| n)).ok();
+        // A DFA: a few dozen names, searched in every paragraph of the site.
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(names.iter().map(|(n, _)| n))
+            .ok();
         Names { names, automaton }
     }
 

@@ -158,7 +158,13 @@ impl Sink for Staging {
         check_relative(rel)?;
         let path = self.tmp.join(rel);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_path("create", dir)?;
+            // Most pages are the first file of their own folder, whose
+            // parent exists: one mkdir, not create_dir_all's stat first.
+            match std::fs::create_dir(dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(_) => std::fs::create_dir_all(dir).with_path("create", dir)?,
+            }
         }
         // An unchanged file is the previous one, hard-linked: it keeps its
         // modification time, so rsync-style deploys skip it.
