@@ -99,8 +99,26 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(_) => &text[..],
     };
-    for b in plain_blocks(body) {
+    let plain = plain_blocks(body);
+    for b in &plain {
         detect(&env.registry, &b.text);
+    }
+    // The rendering path: each block decorated once, with its runs in
+    // order, inside its text and on character boundaries; the same text as
+    // the plain path; every run replaced (as a citation link would be).
+    let decorated = gongkai::markdown::blocks(body, false, &mut |text, runs| {
+        let mut last = 0;
+        for r in runs {
+            assert!(r.start >= last && r.end <= text.len(), "{runs:?} in {text:?}");
+            assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            last = r.end;
+        }
+        runs.iter().map(|_| Some("<x>".to_string())).collect()
+    });
+    assert_eq!(decorated.len(), plain.len());
+    for (d, p) in decorated.iter().zip(&plain) {
+        assert_eq!(d.text, p.text);
+        assert_eq!(d.line, p.line);
     }
     detect(&env.registry, &text);
 });
