@@ -157,6 +157,11 @@ impl Names {
         let Some(ac) = &self.automaton else {
             return Vec::new();
         };
+        // Most texts name nothing: the plain search has fast prefilters,
+        // the overlapping one does not.
+        if !ac.is_match(text) {
+            return Vec::new();
+        }
         let mut hits: Vec<(usize, usize, usize)> = ac
             .find_overlapping_iter(text)
             .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
@@ -504,6 +509,40 @@ mod tests {
   title_en: Law on the Promotion of Privately-Run Schools
 "#;
         Registry::new(serde_yaml_ng::from_str(yaml).unwrap())
+    }
+
+    /// The one-pass search gives what one `match_indices` per name, in
+    /// order of precedence, gave: longer names first, a name's own
+    /// occurrences not overlapping, later names only where free.
+    #[test]
+    fn names_are_found_as_one_scan_per_name_would_find_them() {
+        let names = Names::new(
+            [("Education Plan", "long"), ("Plan", "short"), ("aa", "aa")]
+                .iter()
+                .map(|(n, id)| (n.to_string(), id.to_string()))
+                .collect(),
+        );
+        let text = "Education Plan; Plan; aaa";
+        let found = names.find(text);
+        let naive: Vec<(usize, usize, &str)> = names
+            .names
+            .iter()
+            .flat_map(|(n, id)| {
+                text.match_indices(n.as_str())
+                    .map(move |(i, _)| (i, i + n.len(), id.as_str()))
+            })
+            .collect();
+        assert_eq!(found, naive);
+        assert_eq!(
+            found,
+            vec![
+                (0, 14, "long"),
+                (10, 14, "short"),
+                (16, 20, "short"),
+                (22, 24, "aa")
+            ]
+        );
+        assert!(names.find("nothing here").is_empty());
     }
 
     #[test]

@@ -465,11 +465,7 @@ fn render_page(
     ctx: &tera::Context,
     minify: bool,
 ) -> Result<Vec<u8>> {
-    Ok(if minify {
-        theme.render_compact(template, ctx)?.into_bytes()
-    } else {
-        theme.render(template, ctx)?.into_bytes()
-    })
+    theme.render_bytes(template, ctx, minify)
 }
 
 /// minify-html's full pass over a page (quotes, optional tags, entities):

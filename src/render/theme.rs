@@ -163,16 +163,27 @@ impl Theme {
             .map_err(|e| template_error(&e, &self.dir.join("templates")))
     }
 
-    /// Renders with the compacted templates. On an error the templates as
-    /// written render again, so that the message points at the line the
-    /// theme's author sees.
-    pub fn render_compact(&self, template: &str, ctx: &tera::Context) -> Result<String> {
-        match self.compact.render(template, ctx) {
-            Ok(html) => Ok(html),
-            Err(e) => Err(match self.render(template, ctx) {
+    /// A page's bytes, from the compacted templates or the ones as written.
+    /// Written straight into bytes: the templates and every value are
+    /// UTF-8 already, so the output need not be validated again. On an
+    /// error with the compacted templates, the ones as written render
+    /// again, so that the message points at the line the theme's author
+    /// sees.
+    pub fn render_bytes(
+        &self,
+        template: &str,
+        ctx: &tera::Context,
+        compact: bool,
+    ) -> Result<Vec<u8>> {
+        let tera = if compact { &self.compact } else { &self.tera };
+        let mut out = Vec::with_capacity(16 * 1024);
+        match tera.render_to(template, ctx, &mut out) {
+            Ok(()) => Ok(out),
+            Err(e) if compact => Err(match self.render(template, ctx) {
                 Err(original) => original,
                 Ok(_) => template_error(&e, &self.dir.join("templates")),
             }),
+            Err(e) => Err(template_error(&e, &self.dir.join("templates"))),
         }
     }
 }
