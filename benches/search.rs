@@ -1,5 +1,4 @@
-//! Search budgets, measured: `cargo bench --bench search` (needs the
-//! `[[bench]] name = "search" harness = false` entry in Cargo.toml).
+//! Search budgets, measured: `cargo bench --bench search`.
 //!
 //! * Seed site: index size raw and gzipped (what the first query loads),
 //!   index build time and its share of the whole in-memory build, query
