@@ -648,9 +648,9 @@ pub fn collect_document(site: &crate::content::Site, doc: &crate::content::Docum
         for (b, id) in blocks.iter().zip(&ids) {
             push(&b.text, id.clone(), s.body_line + b.line);
         }
-        let file_text = std::fs::read_to_string(&s.file).unwrap_or_default();
         for c in &s.front.columns {
-            let line = file_text
+            let line = s
+                .head
                 .lines()
                 .position(|l| l.trim() == format!("- number: {}", c.number))
                 .map_or(1, |i| i + 1);

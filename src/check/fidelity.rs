@@ -34,13 +34,13 @@ fn content_pieces(doc: &Document) -> Vec<Piece> {
 }
 
 fn section_pieces(s: &Section, out: &mut Vec<Piece>) {
-    let file_text = std::fs::read_to_string(&s.file).unwrap_or_default();
+    let file_text = &s.head;
     let field = |key: &str, value: &Option<String>, out: &mut Vec<Piece>| {
         if let Some(v) = value {
             out.push(Piece {
                 text: v.clone(),
                 file: s.file.clone(),
-                line: yaml::line_of_key(&file_text, key).unwrap_or(1),
+                line: yaml::line_of_key(file_text, key).unwrap_or(1),
             });
         }
     };
@@ -59,7 +59,7 @@ fn section_pieces(s: &Section, out: &mut Vec<Piece>) {
         Kind::Page => return,
     }
     let blocks = plain_blocks(&s.body);
-    let column_line = yaml::line_of_key(&file_text, "columns").unwrap_or(1);
+    let column_line = yaml::line_of_key(file_text, "columns").unwrap_or(1);
     let columns_at = |n: usize, out: &mut Vec<Piece>| {
         for c in f
             .columns

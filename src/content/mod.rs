@@ -282,6 +282,10 @@ pub struct Section {
     pub body: String,
     /// 1-based line of the file where `body` starts.
     pub body_line: usize,
+    /// The file's text before `body` (the front matter with its `---`
+    /// lines), with the file's line numbers: where a front-matter field or
+    /// a box is, without reading the file again.
+    pub head: String,
 }
 
 impl Section {
@@ -789,6 +793,7 @@ pub fn load_section(file: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Secti
         kind,
         file: file.to_path_buf(),
         front,
+        head: text[..text.len() - body.len()].to_string(),
         body: body.to_string(),
         body_line,
     })
