@@ -49,72 +49,32 @@ const MONTHS: [&str; 12] = [
 
 fn zh_numbers(text: &str) -> Vec<ZhNumber> {
     let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len()
-            && (chars[i].is_ascii_digit()
-                || (chars[i] == '.' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
-        {
-            i += 1;
-        }
-        let written: String = chars[start..i].iter().collect();
-        let Ok(mut value) = written.parse::<f64>() else {
-            continue;
-        };
-        let next = chars.get(i).copied();
-        let mut shown = written.clone();
-        match next {
-            Some('万') => {
-                value *= 1e4;
-                shown.push('万');
+    numerals(&chars, &['.'])
+        .into_iter()
+        .map(|(end, written, value)| {
+            let next = chars.get(end).copied();
+            let (shown, value) = match next {
+                Some('万') => (format!("{written}万"), value * 1e4),
+                Some('亿') => (format!("{written}亿"), value * 1e8),
+                _ => (written, value),
+            };
+            ZhNumber {
+                written: shown,
+                month: next == Some('月') && (1.0..=12.0).contains(&value) && value.fract() == 0.0,
+                value,
             }
-            Some('亿') => {
-                value *= 1e8;
-                shown.push('亿');
-            }
-            _ => {}
-        }
-        out.push(ZhNumber {
-            written: shown,
-            value,
-            month: next == Some('月') && (1.0..=12.0).contains(&value) && value.fract() == 0.0,
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 /// Numeric values in English text: `1,517`, `93.38`, `RMB 204 million`,
 /// `14.54 million`, `3+2` (each digit run), `1st`.
 fn en_values(text: &str) -> Vec<f64> {
-    let lower = text.to_lowercase();
-    let chars: Vec<char> = lower.chars().collect();
+    let chars: Vec<char> = text.to_lowercase().chars().collect();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len()
-            && (chars[i].is_ascii_digit()
-                || ((chars[i] == '.' || chars[i] == ',')
-                    && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
-        {
-            i += 1;
-        }
-        let digits: String = chars[start..i].iter().filter(|c| **c != ',').collect();
-        let Ok(v) = digits.parse::<f64>() else {
-            continue;
-        };
+    for (end, _, v) in numerals(&chars, &['.', ',']) {
         out.push(v);
-        let rest: String = chars[i..].iter().take(10).collect();
+        let rest: String = chars[end..].iter().take(10).collect();
         for (word, mult) in [
             (" million", 1e6),
             (" billion", 1e9),
@@ -124,6 +84,33 @@ fn en_values(text: &str) -> Vec<f64> {
             if rest.starts_with(word) {
                 out.push(v * mult);
             }
+        }
+    }
+    out
+}
+
+/// Runs of ASCII digits, with a separator from `separators` taken into the
+/// run when a digit follows it (`93.38`, `1,200`): for each, the position
+/// after it, its digits as written without `,`, and its value.
+fn numerals(chars: &[char], separators: &[char]) -> Vec<(usize, String, f64)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (chars[i].is_ascii_digit()
+                || (separators.contains(&chars[i])
+                    && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
+        {
+            i += 1;
+        }
+        let written: String = chars[start..i].iter().filter(|c| **c != ',').collect();
+        if let Ok(value) = written.parse::<f64>() {
+            out.push((i, written, value));
         }
     }
     out
