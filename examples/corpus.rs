@@ -275,6 +275,65 @@ struct PageText {
     en_body: String,
 }
 
+/// How a page body is written in one language: sentence ends, the list's
+/// name separator, the table header and the lengths the texts are cut to.
+struct BodyStyle {
+    ends: [char; 4],
+    separator: &'static str,
+    table_head: &'static str,
+    first: usize,
+    item: usize,
+    second: usize,
+}
+
+const ZH_STYLE: BodyStyle = BodyStyle {
+    ends: ['。', '；', '！', '？'],
+    separator: "：",
+    table_head: "| 项目 | 数量 | 完成率 |",
+    first: 660,
+    item: 90,
+    second: 380,
+};
+
+const EN_STYLE: BodyStyle = BodyStyle {
+    ends: ['.', ';', '!', '?'],
+    separator: ": ",
+    table_head: "| Item | Number | Completion |",
+    first: 900,
+    item: 160,
+    second: 480,
+};
+
+/// A heading, a paragraph, a three-item list, a three-row table, a heading
+/// and a paragraph: [heading 1, paragraph 1, heading 2, paragraph 2].
+fn page_body(
+    texts: [&str; 4],
+    items: &[(&str, &str)],
+    figures: &[(u32, u32)],
+    style: &BodyStyle,
+) -> String {
+    let [h1, p1, h2, p2] = texts;
+    let mut out = String::new();
+    out.push_str(&format!("## {h1}\n\n"));
+    out.push_str(&cut(p1, style.first, &style.ends));
+    out.push_str("\n\n");
+    for (name, text) in items {
+        out.push_str(&format!(
+            "- **{name}**{}{}\n",
+            style.separator,
+            cut(text, style.item, &style.ends)
+        ));
+    }
+    out.push_str(&format!("\n{}\n| --- | ---: | ---: |\n", style.table_head));
+    for ((name, _), (a, b)) in items.iter().zip(figures) {
+        out.push_str(&format!("| {} | {a} | {b}% |\n", table_cell(name)));
+    }
+    out.push_str(&format!("\n## {h2}\n\n"));
+    out.push_str(&cut(p2, style.second, &style.ends));
+    out.push('\n');
+    out
+}
+
 fn make_page(i: usize, pool: &Pool, rng: &mut Rng) -> PageText {
     let pick = |rng: &mut Rng, n: usize| rng.below(n);
     let h1 = &pool.headings[pick(rng, pool.headings.len())];
@@ -289,38 +348,26 @@ fn make_page(i: usize, pool: &Pool, rng: &mut Rng) -> PageText {
         .collect();
     let n = i + 1;
     let strip = |h: &str| h.trim_end_matches(['。', '.']).to_string();
-    let zh_end = ['。', '；', '！', '？'];
-    let en_end = ['.', ';', '!', '?'];
-
-    let mut zh = String::new();
-    zh.push_str(&format!("## {}\n\n", strip(&h1.0)));
-    zh.push_str(&cut(&p1.0, 660, &zh_end));
-    zh.push_str("\n\n");
-    for it in &items {
-        zh.push_str(&format!("- **{}**：{}\n", it.0, cut(&it.1, 90, &zh_end)));
-    }
-    zh.push_str("\n| 项目 | 数量 | 完成率 |\n| --- | ---: | ---: |\n");
-    for (it, (a, b)) in items.iter().zip(&figures) {
-        zh.push_str(&format!("| {} | {a} | {b}% |\n", table_cell(&it.0)));
-    }
-    zh.push_str(&format!("\n## {}\n\n", strip(&h2.0)));
-    zh.push_str(&cut(&p2.0, 380, &zh_end));
-    zh.push('\n');
-
-    let mut en = String::new();
-    en.push_str(&format!("## {}\n\n", strip(&h1.1)));
-    en.push_str(&cut(&p1.1, 900, &en_end));
-    en.push_str("\n\n");
-    for it in &items {
-        en.push_str(&format!("- **{}**: {}\n", it.2, cut(&it.3, 160, &en_end)));
-    }
-    en.push_str("\n| Item | Number | Completion |\n| --- | ---: | ---: |\n");
-    for (it, (a, b)) in items.iter().zip(&figures) {
-        en.push_str(&format!("| {} | {a} | {b}% |\n", table_cell(&it.2)));
-    }
-    en.push_str(&format!("\n## {}\n\n", strip(&h2.1)));
-    en.push_str(&cut(&p2.1, 480, &en_end));
-    en.push('\n');
+    let zh_items: Vec<(&str, &str)> = items
+        .iter()
+        .map(|it| (it.0.as_str(), it.1.as_str()))
+        .collect();
+    let en_items: Vec<(&str, &str)> = items
+        .iter()
+        .map(|it| (it.2.as_str(), it.3.as_str()))
+        .collect();
+    let zh = page_body(
+        [&strip(&h1.0), &p1.0, &strip(&h2.0), &p2.0],
+        &zh_items,
+        &figures,
+        &ZH_STYLE,
+    );
+    let en = page_body(
+        [&strip(&h1.1), &p1.1, &strip(&h2.1), &p2.1],
+        &en_items,
+        &figures,
+        &EN_STYLE,
+    );
 
     PageText {
         id: format!("p{n:05}"),

@@ -5,12 +5,6 @@
 //! than from raw bytes.
 #![no_main]
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-use gongkai::check::fidelity;
-use gongkai::content::load_site;
-use gongkai::import::import_bytes;
 use libfuzzer_sys::fuzz_target;
 
 const PIECES: &[&str] = &[
@@ -95,41 +89,10 @@ const PIECES: &[&str] = &[
     "\r",
 ];
 
-struct Env {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
-fn env() -> &'static Env {
-    static ENV: OnceLock<Env> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().to_path_buf();
-        std::fs::write(root.join("site.yaml"), "title: fuzz\n").unwrap();
-        Env { _dir: dir, root }
-    })
-}
-
 fuzz_target!(|data: &[u8]| {
     let text: String = data
         .iter()
         .map(|&b| PIECES[usize::from(b) % PIECES.len()])
         .collect();
-    let Ok(imported) = import_bytes(text.as_bytes(), Path::new("soup.txt"), "soup") else {
-        return;
-    };
-    let env = env();
-    let content = env.root.join("content");
-    let _ = std::fs::remove_dir_all(&content);
-    let dir = content.join("soup");
-    std::fs::create_dir_all(&dir).unwrap();
-    for f in &imported.files {
-        std::fs::write(dir.join(&f.path), &f.bytes).unwrap();
-    }
-    let site = load_site(&env.root, &content)
-        .unwrap_or_else(|e| panic!("imported content does not load: {:?}", e.diagnostics()));
-    for doc in &site.documents {
-        let r = fidelity::check(doc);
-        assert!(r.errors.is_empty(), "fidelity: {:?}\n{text}", r.errors);
-    }
+    gongkai_fuzz::import_load_check(text.as_bytes(), "soup", &text);
 });
