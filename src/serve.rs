@@ -96,12 +96,25 @@ impl Session {
     pub fn start(root: &Path, content_dir: &Path) -> Result<Session> {
         let site = crate::content::load_site(root, content_dir)?;
         let theme = Theme::load(root, &site.config.theme, &["zh", "en"])?;
-        let places: Vec<Vec<crate::references::Place>> = site
-            .documents
-            .iter()
-            .map(|d| crate::references::collect_document(&site, d))
-            .collect();
-        let files: Files = render::render_site(&site, &theme, false)?
+        let places: Vec<Vec<crate::references::Place>> = {
+            use rayon::prelude::*;
+            site.documents
+                .par_iter()
+                .map(|d| crate::references::collect_document(&site, d))
+                .collect()
+        };
+        // The citations just collected, not collected again by render_site.
+        let memory = crate::render::output::Memory::default();
+        render::render_scope(
+            &site,
+            &theme,
+            false,
+            &places.concat(),
+            render::Scope::All,
+            &memory,
+        )?;
+        let files: Files = memory
+            .into_files()
             .into_iter()
             .map(|(p, b)| (p, Arc::new(b)))
             .collect();

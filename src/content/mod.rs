@@ -747,10 +747,8 @@ fn duplicate_id(a: &Section, b: &Section) -> Diagnostic {
     let mut d =
         Diagnostic::error(format!("two sections have the id `{}`", a.id)).in_file(&culprit.file);
     if culprit.front.id.is_some() {
-        if let Ok(text) = std::fs::read_to_string(&culprit.file) {
-            if let Some(line) = yaml::line_of_key(&text, "id") {
-                d = d.at_line_of(&text, line, 1);
-            }
+        if let Some(line) = yaml::line_of_key(&culprit.head, "id") {
+            d = d.at_line_of(&culprit.head, line, 1);
         }
     }
     d.hint(format!(

@@ -157,12 +157,6 @@ impl Theme {
         })
     }
 
-    pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String> {
-        self.tera
-            .render(template, ctx)
-            .map_err(|e| template_error(&e, &self.dir.join("templates")))
-    }
-
     /// A page's bytes, from the compacted templates or the ones as written.
     /// Written straight into bytes: the templates and every value are
     /// UTF-8 already, so the output need not be validated again. On an
@@ -179,7 +173,7 @@ impl Theme {
         let mut out = Vec::with_capacity(16 * 1024);
         match tera.render_to(template, ctx, &mut out) {
             Ok(()) => Ok(out),
-            Err(e) if compact => Err(match self.render(template, ctx) {
+            Err(e) if compact => Err(match self.render_bytes(template, ctx, false) {
                 Err(original) => original,
                 Ok(_) => template_error(&e, &self.dir.join("templates")),
             }),
@@ -198,14 +192,10 @@ impl Theme {
 /// both forms.
 pub fn compact_template(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
-    let lines: Vec<&str> = src.split('\n').map(str::trim_start).collect();
-    for (i, line) in lines.iter().enumerate() {
-        out.push_str(line);
-        if i + 1 == lines.len() {
-            break;
-        }
-        let rest = lines[i + 1..].join("\n");
-        let joinable = match (tag_before(&out), tag_after(&rest)) {
+    let mut rest = src;
+    while let Some((line, next)) = rest.split_once('\n') {
+        out.push_str(line.trim_start());
+        let joinable = match (tag_before(&out), tag_after(next)) {
             (Some(a), Some(b)) => is_block(a) || is_block(b),
             _ => false,
         };
@@ -215,7 +205,9 @@ pub fn compact_template(src: &str) -> String {
         } else {
             out.push('\n');
         }
+        rest = next;
     }
+    out.push_str(rest.trim_start());
     out
 }
 
