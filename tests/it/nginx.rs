@@ -1,14 +1,14 @@
 //! The portal on a real web server: deploy/nginx.conf serves every page and
 //! asset with the right type, and unknown paths with the 404 page.
 
-mod common;
+
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use gongkai::render::{self, BuildOptions};
 
 fn nginx() -> Option<&'static str> {

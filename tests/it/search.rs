@@ -10,7 +10,7 @@
 //! `"a b"` and `high-quality` match consecutive words (Han characters count
 //! as words there, punctuation does not).
 
-mod common;
+
 
 use gongkai::search::query::{Index, Scope};
 use gongkai::search::text::{fold, stem};
@@ -82,7 +82,7 @@ const EN_QUERIES: &[&str] = &[
 ];
 
 fn seed() -> (Vec<Record>, Vec<(String, Vec<u8>)>) {
-    let root = common::repo();
+    let root = crate::common::repo();
     let site = gongkai::content::load_site(&root, &root.join("content")).unwrap();
     let theme = gongkai::render::theme::Theme::load(&root, "default", &["zh", "en"]).unwrap();
     let records = gongkai::render::search_records(&site, &theme);
@@ -470,7 +470,7 @@ fn compare_with_node(files: &[(String, Vec<u8>)], queries: &[&str]) -> usize {
     write_site(dir.path(), files);
     std::fs::create_dir_all(dir.path().join("static")).unwrap();
     std::fs::copy(
-        common::repo().join("themes/default/static/search.js"),
+        crate::common::repo().join("themes/default/static/search.js"),
         dir.path().join("static/search.js"),
     )
     .unwrap();
@@ -484,7 +484,7 @@ fn compare_with_node(files: &[(String, Vec<u8>)], queries: &[&str]) -> usize {
     let qfile = dir.path().join("queries.json");
     std::fs::write(&qfile, serde_json::to_string(&list).unwrap()).unwrap();
     let out = std::process::Command::new("node")
-        .arg(common::repo().join("tests/browser/query.cjs"))
+        .arg(crate::common::repo().join("tests/browser/query.cjs"))
         .arg(dir.path())
         .arg(&qfile)
         .output()
@@ -570,7 +570,7 @@ process.stdout.write(JSON.stringify(out));
     let mut child = std::process::Command::new("node")
         .arg("-e")
         .arg(script)
-        .arg(common::repo().join("themes/default/static/search.js"))
+        .arg(crate::common::repo().join("themes/default/static/search.js"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -1,9 +1,9 @@
 //! Bad content and themes: each gives a clear error (file, line, hint), a
 //! non-zero exit, and never touches the previous build.
 
-mod common;
 
-use common::*;
+
+use crate::common::*;
 
 #[test]
 fn malformed_front_matter_yaml_names_file_and_line() {

@@ -1,9 +1,9 @@
 //! The English translation: checks that catch a dropped number, citation or
 //! term, a missing file or paragraph; exceptions; pages in both languages.
 
-mod common;
 
-use common::*;
+
+use crate::common::*;
 use gongkai::render::{self, BuildOptions};
 
 fn check(site: &std::path::Path) -> (bool, String) {

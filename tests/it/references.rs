@@ -1,9 +1,9 @@
 //! Cited documents: every citation in the seed resolves and links to its
 //! page; an unknown citation fails `check` with file, line and citation.
 
-mod common;
 
-use common::*;
+
+use crate::common::*;
 use gongkai::render::{self, BuildOptions};
 
 #[test]

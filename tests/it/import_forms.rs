@@ -1,10 +1,10 @@
 //! The importer on each input form it must understand, and on bad input.
 
-mod common;
+
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use gongkai::content::{FrontMatter, Kind};
 use gongkai::import::{import_bytes, Imported};
 

@@ -9,7 +9,7 @@
 //! - Every input in `tests/fixtures/fuzz/` (crashes found by `cargo fuzz`,
 //!   see fuzz/README.md) goes through the same steps.
 
-mod common;
+
 
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,7 @@ fn round_trip(bytes: &[u8], id: &str) -> Result<usize, String> {
         .map_err(|e| format!("import failed: {:?}", e.diagnostics()))?;
     let site = tempfile::tempdir().unwrap();
     std::fs::copy(
-        common::repo().join("site.yaml"),
+        crate::common::repo().join("site.yaml"),
         site.path().join("site.yaml"),
     )
     .unwrap();
@@ -601,7 +601,7 @@ proptest! {
 
 fn registry() -> &'static Registry {
     static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    R.get_or_init(|| Registry::load(&common::repo().join("content")).unwrap())
+    R.get_or_init(|| Registry::load(&crate::common::repo().join("content")).unwrap())
 }
 
 fn citations_ok(text: &str, found: &[Citation]) {
@@ -663,7 +663,7 @@ fn parse_content(bytes: &[u8]) {
 // Regression inputs from fuzzing.
 
 fn fuzz_fixtures() -> Vec<PathBuf> {
-    let dir = common::repo().join("tests/fixtures/fuzz");
+    let dir = crate::common::repo().join("tests/fixtures/fuzz");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -691,8 +691,8 @@ fn fuzz_regressions() {
 /// The seed document, and the raw fixtures, round-trip too.
 #[test]
 fn repository_inputs_round_trip() {
-    let mut inputs = vec![common::seed()];
-    let raw = common::repo().join("tests/fixtures/raw");
+    let mut inputs = vec![crate::common::seed()];
+    let raw = crate::common::repo().join("tests/fixtures/raw");
     let mut more: Vec<PathBuf> = std::fs::read_dir(&raw)
         .unwrap()
         .flatten()

@@ -2,11 +2,11 @@
 //! only what depends on that document, and the result must be exactly what
 //! a full build of the edited site makes.
 
-mod common;
+
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use gongkai::serve::{Rebuilt, Session};
 
 /// The seed plus a second document (a copy of the plan), so that an edit to

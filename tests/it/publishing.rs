@@ -2,14 +2,14 @@
 //! bundle (reproducible, verifiable), government-site metadata, JSON-LD,
 //! feeds, sitemap, 404.
 
-mod common;
+
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use gongkai::render::{self, BuildOptions};
 
 /// A minimal HTTP/1.0 GET: (status, headers, body). `path` is sent as is.

@@ -2,12 +2,12 @@
 //! escaping of hostile text in every output context, atomic output under
 //! kill -9 and concurrent builds.
 
-mod common;
+
 
 use std::process::Command;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use gongkai::render::{self, BuildOptions};
 
 #[test]

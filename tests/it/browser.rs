@@ -3,12 +3,12 @@
 //! On a machine without chromium or the node packages they are skipped with
 //! a notice, except in CI, where .ci/run installs both and a skip fails.
 
-mod common;
+
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use gongkai::render::{self, BuildOptions};
 
 fn ready() -> bool {

@@ -1,11 +1,11 @@
 //! The seed document end to end: import reproduces the committed content,
 //! check proves fidelity, build produces the pages a citizen reads.
 
-mod common;
+
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use gongkai::render::{self, BuildOptions};
 
 #[test]

@@ -1,0 +1,17 @@
+//! gongkai's integration tests, in one binary (one link instead of one per
+//! file). Each module is one area; `common` has the shared helpers.
+
+mod common;
+
+mod bad_input;
+mod bilingual;
+mod browser;
+mod import_forms;
+mod nginx;
+mod publishing;
+mod references;
+mod reliability;
+mod roundtrip;
+mod search;
+mod seed;
+mod serve;
