@@ -86,31 +86,52 @@ fn zip_time() -> zip::DateTime {
     .unwrap_or_default()
 }
 
-/// Writes the zip (atomically: a temporary file renamed into place).
+/// Writes the zip (atomically: a temporary file renamed into place; on
+/// any failure the temporary file is removed and `out` is untouched).
 pub fn bundle(opts: &BundleOptions) -> Result<BundleReport> {
+    if opts.out.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "cannot write the bundle to {}: it is a folder",
+            opts.out.display()
+        ))
+        .hint("give --out a file name ending in .zip, e.g. `--out portal.zip`")
+        .into());
+    }
     let files = bundle_files(&opts.root, &opts.content_dir)?;
     let tmp = opts.out.with_extension("zip.tmp");
-    {
-        let f = std::fs::File::create(&tmp).with_path("create", &tmp)?;
-        let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(f));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .last_modified_time(zip_time())
-            .unix_permissions(0o644);
-        for (path, bytes) in &files {
-            zip.start_file(format!("{TOP}/{path}"), options)
-                .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", tmp.display())))?;
-            zip.write_all(bytes).with_path("write", &tmp)?;
-        }
-        zip.finish()
-            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", tmp.display())))?;
+    let written = write_zip(&tmp, &files)
+        .and_then(|()| std::fs::rename(&tmp, &opts.out).with_path("rename", &opts.out));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
     }
-    std::fs::rename(&tmp, &opts.out).with_path("rename", &opts.out)?;
     let bytes = std::fs::metadata(&opts.out).map(|m| m.len()).unwrap_or(0);
     Ok(BundleReport {
         files: files.len(),
         bytes,
     })
+}
+
+fn write_zip(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    let f = std::fs::File::create(tmp).with_path("create", tmp)?;
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(f));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip_time())
+        .unix_permissions(0o644);
+    let zip_error = |e: zip::result::ZipError| {
+        crate::diagnostic::Error::from(Diagnostic::error(format!(
+            "cannot write {}: {e}",
+            tmp.display()
+        )))
+    };
+    for (path, bytes) in files {
+        zip.start_file(format!("{TOP}/{path}"), options)
+            .map_err(zip_error)?;
+        zip.write_all(bytes).with_path("write", tmp)?;
+    }
+    let mut inner = zip.finish().map_err(zip_error)?;
+    inner.flush().with_path("write", tmp)
 }
 
 /// Checks a bundle against its manifest: every listed file present with

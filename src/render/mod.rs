@@ -7,6 +7,7 @@
 //! from disk (file://) and served from any sub-path.
 
 pub mod feeds;
+pub mod guard;
 pub mod output;
 pub mod theme;
 
@@ -192,7 +193,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let site = content::load_site(&opts.root, &opts.content_dir)?;
     let theme = Theme::load(&opts.root, &site.config.theme, &["zh", "en"])?;
     let places = crate::references::collect(&site);
-    let staging = output::Staging::begin(&opts.out)?;
+    let theme_dir = opts.root.join("themes").join(&site.config.theme);
+    let staging = output::Staging::begin(
+        &opts.out,
+        &[
+            guard::Protected {
+                path: &opts.root,
+                what: "the site folder",
+                inside_refused: false,
+            },
+            guard::Protected {
+                path: &opts.content_dir,
+                what: "the content folder",
+                inside_refused: true,
+            },
+            guard::Protected {
+                path: &theme_dir,
+                what: "the theme folder",
+                inside_refused: true,
+            },
+        ],
+    )?;
     let written = render_into(&site, &theme, opts.minify, &places, &staging)?;
     staging.commit()?;
     let pages = written.iter().filter(|(p, _)| p.ends_with(".html")).count();

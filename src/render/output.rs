@@ -7,62 +7,43 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeSet;
+
+use super::guard::{self, Protected, MARKER};
 use crate::diagnostic::{Diagnostic, IoContext, Result};
 
 /// How long a build waits for another build of the same site.
 const LOCK_WAIT: Duration = Duration::from_secs(120);
 
-/// Holds `.<out>.lock` (with this process's id) until dropped.
-struct Lock(PathBuf);
+/// An advisory lock (flock) on the folder that holds the output, so two
+/// builds swap their output in turn. The system releases it when the
+/// process ends, however it ends, so a killed build leaves no stale lock.
+struct Lock(#[allow(dead_code)] std::fs::File);
 
 impl Lock {
-    fn acquire(path: PathBuf) -> Result<Lock> {
+    fn acquire(dir: &Path) -> Result<Lock> {
+        let f = std::fs::File::open(dir).with_path("open", dir)?;
         let started = Instant::now();
         loop {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    use std::io::Write;
-                    let _ = write!(f, "{}", std::process::id());
-                    return Ok(Lock(path));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = std::fs::read_to_string(&path)
-                        .ok()
-                        .and_then(|s| s.trim().parse::<u32>().ok());
-                    // A lock left by a build that was killed is stale.
-                    if holder.is_none_or(|pid| !process_alive(pid))
-                        && started.elapsed() > Duration::from_millis(200)
-                    {
-                        let _ = std::fs::remove_file(&path);
-                        continue;
-                    }
+            match f.try_lock() {
+                Ok(()) => return Ok(Lock(f)),
+                Err(std::fs::TryLockError::WouldBlock) => {
                     if started.elapsed() > LOCK_WAIT {
                         return Err(Diagnostic::error(format!(
-                            "another gongkai build (process {}) has held {} for {} s",
-                            holder.map_or("?".into(), |p| p.to_string()),
-                            path.display(),
+                            "another gongkai build has held the lock on {} for {} s",
+                            dir.display(),
                             LOCK_WAIT.as_secs()
                         ))
-                        .hint(
-                            "wait for it to finish, or delete the lock file if no build is running",
-                        )
+                        .hint("wait for it to finish, then build again")
                         .into());
                     }
                     std::thread::sleep(Duration::from_millis(25));
                 }
-                Err(e) => return Err(e).with_path("create lock", &path),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(e).with_path("lock", dir);
+                }
             }
         }
-    }
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -99,20 +80,27 @@ impl Sink for Memory {
 
 /// A fresh folder beside the output that becomes the output on `commit`.
 /// Dropped without `commit` (an error, a panic), it is removed and the
-/// previous output stays as it was.
+/// previous output stays as it was. Only a folder that `guard` allows is
+/// ever replaced.
 pub struct Staging {
     out: PathBuf,
     parent: PathBuf,
-    name: String,
     tmp: PathBuf,
     committed: bool,
     /// Whether there is a previous output to compare with (a first build
     /// skips a lookup per file).
     previous: bool,
+    /// The folders the output must not be, hold or lie in.
+    protected: Vec<(PathBuf, &'static str, bool)>,
+    /// Top-level names written, for the marker.
+    names: std::sync::Mutex<BTreeSet<String>>,
 }
 
 impl Staging {
-    pub fn begin(out: &Path) -> Result<Staging> {
+    /// Starts a build of `out`, after checking that it may be replaced
+    /// (`guard::check_output`; a symlink's target is what gets replaced).
+    pub fn begin(out: &Path, protected: &[Protected]) -> Result<Staging> {
+        let out = guard::check_output(out, protected)?;
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -131,24 +119,48 @@ impl Staging {
         }
         std::fs::create_dir(&tmp).with_path("create", &tmp)?;
         Ok(Staging {
-            out: out.to_path_buf(),
+            previous: out.is_dir(),
+            out,
             parent,
-            name,
             tmp,
             committed: false,
-            previous: out.is_dir(),
+            protected: protected
+                .iter()
+                .map(|p| (p.path.to_path_buf(), p.what, p.inside_refused))
+                .collect(),
+            names: Default::default(),
         })
     }
 
-    /// Swaps the written folder in for the output, then removes the
-    /// previous output.
+    /// The folder that `commit` replaces.
+    pub fn target(&self) -> &Path {
+        &self.out
+    }
+
+    /// Writes the marker, then swaps the written folder in for the output
+    /// (checked again under the lock: another build or a user may have
+    /// changed it meanwhile) and removes the previous output.
     pub fn commit(mut self) -> Result<()> {
-        let _lock = Lock::acquire(self.parent.join(format!(".{}.lock", self.name)))?;
+        let names = std::mem::take(&mut *self.names.lock().unwrap_or_else(|p| p.into_inner()));
+        let marker = self.tmp.join(MARKER);
+        std::fs::write(&marker, guard::marker_text(&names)).with_path("write", &marker)?;
+        let _lock = Lock::acquire(&self.parent)?;
+        let protected: Vec<Protected> = self
+            .protected
+            .iter()
+            .map(|(path, what, inside)| Protected {
+                path,
+                what,
+                inside_refused: *inside,
+            })
+            .collect();
+        guard::check_output(&self.out, &protected)?;
         swap_in(&self.tmp, &self.out)?;
         self.committed = true;
         // `tmp` now holds the previous site (or nothing).
         remove_tree(&self.tmp)?;
-        clean_leftovers(&self.parent, &self.name);
+        let name = self.out.file_name().unwrap_or_default().to_string_lossy();
+        clean_leftovers(&self.parent, &name);
         Ok(())
     }
 }
@@ -156,6 +168,19 @@ impl Staging {
 impl Sink for Staging {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         check_relative(rel)?;
+        if rel == MARKER {
+            return Err(Diagnostic::error(format!(
+                "`{MARKER}` is the output folder's marker; a page cannot take its name"
+            ))
+            .into());
+        }
+        let top = rel.split('/').next().unwrap_or(rel);
+        {
+            let mut names = self.names.lock().unwrap_or_else(|p| p.into_inner());
+            if !names.contains(top) {
+                names.insert(top.to_string());
+            }
+        }
         let path = self.tmp.join(rel);
         if let Some(dir) = path.parent() {
             // Most pages are the first file of their own folder, whose
@@ -221,7 +246,7 @@ fn remove_tree(dir: &Path) -> Result<()> {
 
 /// Writes `files` (paths relative to the site root) as the new `out`.
 pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    let staging = Staging::begin(out)?;
+    let staging = Staging::begin(out, &[])?;
     for (rel, bytes) in files {
         staging.put(rel, bytes)?;
     }

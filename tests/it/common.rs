@@ -173,3 +173,19 @@ pub fn fails(site: &std::path::Path, args: &[&str], needles: &[&str]) -> String 
     );
     err
 }
+
+/// Error output as a snapshot shows it: the temporary folder's path (as
+/// given and as the system resolves it) replaced by `[site]`.
+pub fn normalized(err: &str, site: &std::path::Path) -> String {
+    let mut s = err.to_string();
+    if let Ok(c) = site.canonicalize() {
+        s = s.replace(&c.display().to_string(), "[site]");
+    }
+    s.replace(&site.display().to_string(), "[site]")
+}
+
+/// Runs gongkai expecting failure (as `fails`); returns the error output
+/// normalized for a snapshot.
+pub fn failure(site: &std::path::Path, args: &[&str]) -> String {
+    normalized(&fails(site, args, &[]), site)
+}

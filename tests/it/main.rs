@@ -8,6 +8,7 @@ mod bilingual;
 mod browser;
 mod import_forms;
 mod nginx;
+mod output_guard;
 mod publishing;
 mod references;
 mod reliability;

@@ -1,8 +1,6 @@
 //! The portal on a real web server: deploy/nginx.conf serves every page and
 //! asset with the right type, and unknown paths with the 404 page.
 
-
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
@@ -85,25 +83,25 @@ fn nginx_serves_every_page_and_asset() {
         p = prefix.display()
     );
     std::fs::write(prefix.join("nginx.conf"), main).unwrap();
-    let mut child = Command::new(nginx)
-        .args([
-            "-p",
-            prefix.to_str().unwrap(),
-            "-c",
-            prefix.join("nginx.conf").to_str().unwrap(),
-        ])
-        .spawn()
-        .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
+    // nginx in a process group of its own, so that its worker goes with it.
+    let child = {
+        use std::os::unix::process::CommandExt;
+        Command::new(nginx)
+            .args([
+                "-p",
+                prefix.to_str().unwrap(),
+                "-c",
+                prefix.join("nginx.conf").to_str().unwrap(),
+            ])
+            .process_group(0)
+            .spawn()
+            .unwrap()
+    };
+    let group = child.id() as i32;
+    let mut server = Nginx(child);
     let t = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = server.0.try_wait().unwrap() {
             panic!(
                 "nginx exited: {status}: {}",
                 std::fs::read_to_string(prefix.join("error.log")).unwrap_or_default()
@@ -112,10 +110,13 @@ fn nginx_serves_every_page_and_asset() {
         assert!(t.elapsed() < Duration::from_secs(10), "nginx did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let _guard = Kill(child);
 
-    // 404.html is served only as the error page (`internal`).
-    for path in files.keys().filter(|p| *p != "404.html") {
+    // 404.html is served only as the error page (`internal`); hidden files
+    // (the output marker) not at all.
+    for path in files
+        .keys()
+        .filter(|p| *p != "404.html" && !p.starts_with('.'))
+    {
         let (status, head, _) = get(port, &format!("/{path}"));
         assert_eq!(status, 200, "/{path}");
         let want = match path.rsplit('.').next().unwrap() {
@@ -143,4 +144,54 @@ fn nginx_serves_every_page_and_asset() {
     let (status, _, body) = get_with(port, "/no/such/page/", false);
     assert_eq!(status, 404);
     assert_eq!(body, files["404.html"]);
+    let (status, _, _) = get(port, "/.gongkai-output");
+    assert_eq!(status, 404);
+
+    // Stopped, nginx leaves no process behind (its worker included).
+    drop(server);
+    assert_eq!(processes_in_group(group), Vec::<String>::new());
+}
+
+/// nginx, stopped gracefully (SIGQUIT, as `nginx -s quit`) and waited for;
+/// whatever of its process group remains after 10 s is killed.
+struct Nginx(std::process::Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let group = self.0.id() as i32;
+        // SAFETY: plain system calls on our own child's process group.
+        unsafe { libc::kill(-group, libc::SIGQUIT) };
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(10) {
+            if self.0.try_wait().ok().flatten().is_some() && processes_in_group(group).is_empty() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        unsafe { libc::kill(-group, libc::SIGKILL) };
+        let _ = self.0.wait();
+    }
+}
+
+/// Processes (pid and name) whose process group is `group`, from /proc.
+fn processes_in_group(group: i32) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid pgrp …: comm may hold spaces, so split after ')'.
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        // A zombie has exited: it holds no port and no file.
+        if fields.first() == Some(&"Z") {
+            continue;
+        }
+        if fields.get(2).and_then(|g| g.parse::<i32>().ok()) == Some(group) {
+            found.push(head.to_string() + ")");
+        }
+    }
+    found
 }
