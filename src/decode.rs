@@ -89,7 +89,13 @@ pub fn decode_import(bytes: &[u8], path: &Path) -> Result<(String, Encoding)> {
         }
         (cow.into_owned(), Encoding::Gb18030)
     };
-    Ok((normalize_newlines(text), enc))
+    let text = normalize_newlines(text);
+    refuse_control_characters(
+        &text,
+        path,
+        "a published page has no control characters: delete it from the input (it is invisible in most editors) and import again",
+    )?;
+    Ok((text, enc))
 }
 
 /// Reads a file under `content/`, which must be UTF-8. A BOM is dropped and
@@ -108,7 +114,38 @@ pub fn read_content(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Strin
         }
         None => &bytes[..],
     };
-    Ok(normalize_newlines(utf8(bytes, path)?))
+    let text = normalize_newlines(utf8(bytes, path)?);
+    refuse_control_characters(&text, path, "it is invisible and would reach the pages: delete it (an editor that shows invisible characters helps)")?;
+    Ok(text)
+}
+
+/// A control character (NUL, backspace, escape, …; tab and line ends
+/// aside) is invisible in an editor and would reach the pages, their
+/// `<meta>` descriptions and the search index: refused where it stands.
+fn refuse_control_characters(text: &str, path: &Path, hint: &str) -> Result<()> {
+    let bad = |c: char| (c < ' ' && c != '\t' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c);
+    // Almost every file has none: one pass over the bytes first.
+    if !text
+        .bytes()
+        .any(|b| (b < b' ' && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2)
+    {
+        return Ok(());
+    }
+    let Some((at, c)) = text.char_indices().find(|&(_, c)| bad(c)) else {
+        return Ok(());
+    };
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Err(Diagnostic::error(format!(
+        "control character U+{:04X} in {}",
+        c as u32,
+        path.display()
+    ))
+    .in_file(path)
+    .at_line_of(text, line, col)
+    .hint(hint)
+    .into())
 }
 
 fn utf8(bytes: &[u8], path: &Path) -> Result<String> {

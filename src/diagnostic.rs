@@ -103,7 +103,19 @@ impl fmt::Display for Diagnostic {
             let num = self.line.map(|l| l.to_string()).unwrap_or_default();
             let pad = " ".repeat(num.len());
             writeln!(f, "{pad} |")?;
-            let shown: String = snippet.chars().take(120).collect();
+            // Control characters shown as their pictures (␀, ␛), never sent
+            // to the terminal.
+            let shown: String = snippet
+                .chars()
+                .take(120)
+                .map(|c| match c {
+                    '\t' => ' ',
+                    c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+                    '\u{7f}' => '␡',
+                    c if ('\u{80}'..='\u{9f}').contains(&c) => '?',
+                    c => c,
+                })
+                .collect();
             let ellipsis = if snippet.chars().count() > 120 {
                 "…"
             } else {

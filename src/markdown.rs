@@ -68,6 +68,9 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
     let mut prev_char: Option<char> = None;
     let mut pending_soft = false;
     let html = decorate.is_some();
+    // For each open link or image: whether its tags were dropped (an
+    // unsafe address: its text stays, as text).
+    let mut links: Vec<bool> = Vec::new();
     let mut finish = |events: &mut Vec<Event>,
                       runs: &mut Vec<(usize, std::ops::Range<usize>)>,
                       text: &mut String,
@@ -109,6 +112,28 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
             kind = BlockKind::Other;
         }
         match &event {
+            Event::Start(Tag::Link { dest_url, .. }) if depth > 0 => {
+                let unsafe_url = !safe_url(dest_url, false);
+                links.push(unsafe_url);
+                depth += 1;
+                if !unsafe_url {
+                    events.push(event.clone());
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if depth > 0 => {
+                let unsafe_url = !safe_url(dest_url, true);
+                links.push(unsafe_url);
+                depth += 1;
+                if !unsafe_url {
+                    events.push(event.clone());
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                depth = depth.saturating_sub(1);
+                if !links.pop().unwrap_or(false) {
+                    events.push(event.clone());
+                }
+            }
             Event::Start(tag) => {
                 if depth == 0 {
                     kind = match tag {
@@ -197,6 +222,67 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
         }
     }
     out
+}
+
+/// Whether a link (or, with `image`, an image) address may stand in a
+/// page: http, https, mailto, tel, or no scheme at all (a relative address
+/// or a fragment); for images also `data:image/…` of the raster types.
+/// Anything else (`javascript:`, `data:text/html`, `vbscript:`, `file:`)
+/// could run code or leave the site when a reader clicks it. The address is
+/// read as a browser would: tabs and line breaks inside it and control
+/// characters and spaces around it are ignored.
+pub fn safe_url(url: &str, image: bool) -> bool {
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let Some(colon) = cleaned.find(':') else {
+        return true;
+    };
+    let scheme = &cleaned[..colon];
+    let is_scheme = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    // `a/b:c` or `?x=1:2`: the colon is not a scheme's.
+    if !is_scheme {
+        return true;
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "http" | "https" | "mailto" | "tel" => true,
+        "data" if image => {
+            let rest = cleaned[colon + 1..].to_ascii_lowercase();
+            ["image/png", "image/jpeg", "image/gif", "image/webp"]
+                .iter()
+                .any(|t| rest.starts_with(t))
+        }
+        _ => false,
+    }
+}
+
+/// Links and images in `body` whose address `safe_url` refuses: the byte
+/// offset where each starts and its address.
+pub fn unsafe_links(body: &str) -> Vec<(usize, String)> {
+    // Most bodies have no link at all: no parse for them.
+    if !body.contains("](") && !body.contains("]:") && !body.contains('<') {
+        return Vec::new();
+    }
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) if !safe_url(&dest_url, false) => {
+                Some((range.start, dest_url.to_string()))
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if !safe_url(&dest_url, true) => {
+                Some((range.start, dest_url.to_string()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Stable anchors for a section's blocks: paragraphs `<section>-p<n>`,
@@ -347,6 +433,38 @@ mod tests {
         assert!(b[1].html.contains("&lt;b&gt;"));
         let allowed = blocks("text <b>x</b>", true, &mut |_, runs| vec![None; runs.len()]);
         assert!(allowed[0].html.contains("<b>x</b>"));
+    }
+
+    #[test]
+    fn unsafe_addresses_are_found_and_rendered_as_text() {
+        let body = "[a](javascript:alert(1)) ![i](JaVaScRiPt:x) <javascript:alert(2)>\n\n\
+                    [d](data:text/html,<b>) [ok](https://x.cn) [rel](../a/index.html#p1) \
+                    [m](mailto:a@b.cn) ![png](data:image/png;base64,AA) [e](&#106;avascript:1)";
+        let found: Vec<String> = unsafe_links(body).into_iter().map(|(_, u)| u).collect();
+        assert_eq!(
+            found,
+            vec![
+                "javascript:alert(1)",
+                "JaVaScRiPt:x",
+                "javascript:alert(2)",
+                "data:text/html,<b>",
+                "javascript:1"
+            ]
+        );
+        let html: String = html_blocks(body).iter().map(|b| b.html.clone()).collect();
+        let lower = html.to_lowercase();
+        assert!(
+            !lower.contains("href=\"javascript") && !lower.contains("src=\"javascript"),
+            "{html}"
+        );
+        // The autolink's address stays, as text.
+        assert!(html.contains("<p>a i javascript:alert(2)</p>"), "{html}");
+        assert!(!html.contains("data:text"), "{html}");
+        assert!(html.contains("<a href=\"https://x.cn\">ok</a>"), "{html}");
+        assert!(html.contains("<img src=\"data:image/png"), "{html}");
+        assert!(safe_url("a/b:c", false) && safe_url("#p1", false) && safe_url("tel:123", false));
+        assert!(!safe_url(" javascript:x", false) && !safe_url("java\tscript:x", false));
+        assert!(!safe_url("data:image/png,x", false) && safe_url("data:image/png,x", true));
     }
 
     #[test]

@@ -402,7 +402,74 @@ pub fn load_config(root: &Path) -> Result<SiteConfig> {
     let path = root.join("site.yaml");
     let mut warnings = Vec::new();
     let text = read_content(&path, &mut warnings)?;
-    Ok(yaml::parse(&text, &path, 0, &text)?)
+    let config: SiteConfig = yaml::parse(&text, &path, 0, &text)?;
+    let at = |key: &str, d: Diagnostic| match yaml::line_of_key(&text, key) {
+        Some(line) => d.in_file(&path).at_line_of(&text, line, 1),
+        None => d.in_file(&path),
+    };
+    if let Err(why) = check_base_url(&config.base_url) {
+        return Err(at(
+            "base_url",
+            Diagnostic::error(format!("`base_url` {:?} is not a web address: {why}", config.base_url))
+                .hint("write the portal's public address, e.g. `base_url: https://www.example.gov.cn/gk/`, or leave it empty (\"\") for a portal read from disk"),
+        )
+        .into());
+    }
+    if let Err(why) = check_theme_name(&config.theme) {
+        return Err(at(
+            "theme",
+            Diagnostic::error(format!("`theme` {:?} cannot be used: {why}", config.theme)).hint(
+                "themes live in themes/<name>/: write the folder's name, e.g. `theme: default`",
+            ),
+        )
+        .into());
+    }
+    Ok(config)
+}
+
+/// A `base_url` is empty or an http(s) address with a host and no query,
+/// fragment, space, quote or angle bracket: it is written into every feed,
+/// sitemap and `<link rel=canonical>`.
+pub fn check_base_url(url: &str) -> std::result::Result<(), &'static str> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(());
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("it must start with https:// or http://")?;
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host_ok = !host.is_empty()
+        && (host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+            || (host.starts_with('[')
+                && host.contains(']')
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || matches!(c, '[' | ']' | ':' | '.'))));
+    if !host_ok {
+        return Err("its host name may hold only letters, digits, `.`, `-` and a `:port`");
+    }
+    if !path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~/%!$&()*+,;=:@".contains(c))
+    {
+        return Err("its path may hold only letters, digits and - . _ ~ / % ! $ & ( ) * + , ; = : @ (no spaces, quotes, <, >, ? or #)");
+    }
+    Ok(())
+}
+
+/// A theme is a folder name under `themes/`: no path of its own.
+fn check_theme_name(name: &str) -> std::result::Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("it is empty");
+    }
+    if name.contains(['/', '\\', '\0']) || name == "." || name == ".." || name.starts_with('.') {
+        return Err("it must be the name of a folder in themes/, not a path");
+    }
+    Ok(())
 }
 
 /// Loads the whole site. Errors from all files are gathered, so one run
@@ -449,13 +516,44 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
         }
     }
     for dir in entries {
-        if dir.join("document.yaml").is_file() {
+        let name = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let Ok(ft) = std::fs::symlink_metadata(&dir).map(|m| m.file_type()) else {
             continue;
-        } else if dir.file_name().is_some_and(|n| n == "pages") && dir.is_dir() {
+        };
+        if dir.join("document.yaml").is_file() || name.starts_with('.') || ft.is_symlink() {
+            // Documents are loaded above; hidden entries are an editor's or
+            // a version control's; symlinks are judged by
+            // `check_no_escaping_links`.
+            continue;
+        } else if name == "pages" && ft.is_dir() {
             match load_pages(&dir, &mut warnings) {
                 Ok(p) => pages = p,
                 Err(e) => errors.extend(e.diagnostics()),
             }
+        } else if ft.is_dir() {
+            let what = if dir.join("document.yaml").exists() {
+                "its document.yaml is not a file"
+            } else {
+                "it has no document.yaml"
+            };
+            errors.push(
+                Diagnostic::error(format!(
+                    "content folder {} is not a document: {what}",
+                    dir.display()
+                ))
+                .in_file(&dir)
+                .hint("a document folder needs document.yaml with its metadata (`gongkai import` writes one); move other folders out of content/"),
+            );
+        } else if !matches!(name.as_str(), "references.yaml" | "glossary.yaml") {
+            warnings.push(
+                Diagnostic::warning(format!("{} is not read", dir.display()))
+                    .in_file(&dir)
+                    .hint("content/ holds document folders, pages/, references.yaml and glossary.yaml; move other files elsewhere"),
+            );
         }
     }
     let references = crate::references::Registry::load(content_dir).unwrap_or_else(|e| {
@@ -556,6 +654,28 @@ pub fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Docum
     } else {
         (None, None)
     };
+    for s in zh
+        .sections
+        .iter()
+        .chain(en.iter().flat_map(|t| &t.sections))
+    {
+        if let Some(page) = page_of_document(&s.id) {
+            let mut d = Diagnostic::error(format!(
+                "section id `{}` is the address of the document's {page}",
+                s.id
+            ))
+            .in_file(&s.file);
+            if let Some(line) = s
+                .front
+                .id
+                .as_ref()
+                .and_then(|_| yaml::line_of_key(&s.head, "id"))
+            {
+                d = d.at_line_of(&s.head, line, 1);
+            }
+            errors.push(d.hint("a section there would take that page's place: rename the file, or give it another `id:`"));
+        }
+    }
     if !errors.is_empty() {
         return Err(Error::Many(errors));
     }
@@ -667,6 +787,7 @@ pub fn validate_metadata(
 fn load_text(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Text> {
     use rayon::prelude::*;
     let mut errors = Vec::new();
+    let mut unread = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Diagnostic::error(format!("cannot list {}: {e}", dir.display())))?
@@ -674,10 +795,31 @@ fn load_text(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Text> {
         // A symbolic link is reported by `check_no_escaping_links`, never
         // read: it may point at a file that is not for publishing. (The
         // entry's own type, so no extra stat per file.)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| {
+            let md = e.path().extension().is_some_and(|x| x == "md");
+            let file = e.file_type().is_ok_and(|t| t.is_file());
+            if md && !file {
+                let what = match e.file_type() {
+                    Ok(t) if t.is_dir() => "a folder",
+                    Ok(t) if t.is_symlink() => "a symbolic link",
+                    #[cfg(unix)]
+                    Ok(t) if std::os::unix::fs::FileTypeExt::is_fifo(&t) => "a named pipe (FIFO)",
+                    _ => "not a regular file",
+                };
+                unread.push(
+                    Diagnostic::warning(format!(
+                        "{} is {what}: it is not read",
+                        e.path().display()
+                    ))
+                    .in_file(e.path())
+                    .hint("content files are regular Markdown files; rename or replace it"),
+                );
+            }
+            md && file
+        })
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
+    warnings.append(&mut unread);
     files.sort();
     // Files are read and parsed on every core; results (and warnings) are
     // then taken in file order, so messages and ids do not depend on timing.
@@ -786,6 +928,18 @@ pub fn load_section(file: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Secti
             .at_line_of(&text, 2, 1)
             .hint("add `kind: section` (or notice, attachment, chapter, page)")
     })?;
+    if let Some((at, url)) = crate::markdown::unsafe_links(body).into_iter().next() {
+        let before = &body[..at];
+        let line = body_line + before.matches('\n').count();
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        return Err(Diagnostic::error(format!(
+            "link address `{url}` is not allowed in a page"
+        ))
+        .in_file(file)
+        .at_line_of(&text, line, col)
+        .hint("links may be http:, https:, mailto:, tel: or relative addresses (images also data:image/png, jpeg, gif, webp); a javascript: or data:text/html link would run code in the reader's browser")
+        .into());
+    }
     Ok(Section {
         id,
         kind,
@@ -829,6 +983,24 @@ fn dir_id(dir: &Path) -> Result<String> {
             .hint("rename the folder to lowercase ASCII letters, digits and `-`")
     })?;
     Ok(id)
+}
+
+/// The page a document makes itself at `<doc>/<id>/`, if a section id
+/// would take its place: the 专栏 index and boxes, the parallel views, the
+/// single-page document.
+pub fn page_of_document(id: &str) -> Option<&'static str> {
+    match id {
+        "boxes" => Some("index of 专栏 boxes"),
+        "parallel" => Some("parallel views"),
+        "full" => Some("single-page version (full.html)"),
+        _ if id
+            .strip_prefix("box-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            Some("专栏 box page of that number")
+        }
+        _ => None,
+    }
 }
 
 /// Ids become path segments of the output: only safe, portable names.

@@ -33,7 +33,8 @@ fn xml(s: &str) -> String {
 
 /// Atom feed of the documents in one language, newest first.
 pub fn atom(site: &Site, lang: Lang) -> String {
-    let base = base_url(site);
+    // Escaped once: `base_url` may hold `&` (a valid URL character).
+    let base = xml(&base_url(site));
     let mut docs: Vec<_> = site
         .documents
         .iter()
@@ -132,7 +133,7 @@ pub fn atom(site: &Site, lang: Lang) -> String {
 
 /// sitemap.xml with hreflang alternates; only with a `base_url`.
 pub fn sitemap(site: &Site, pages: &[&str]) -> Option<String> {
-    let base = base_url(site);
+    let base = xml(&base_url(site));
     if base.is_empty() {
         return None;
     }

@@ -1,8 +1,6 @@
 //! Bad content and themes: each gives a clear error (file, line, hint), a
 //! non-zero exit, and never touches the previous build.
 
-
-
 use crate::common::*;
 
 #[test]

@@ -1,8 +1,6 @@
 //! The English translation: checks that catch a dropped number, citation or
 //! term, a missing file or paragraph; exceptions; pages in both languages.
 
-
-
 use crate::common::*;
 use gongkai::render::{self, BuildOptions};
 

@@ -3,8 +3,6 @@
 //! On a machine without chromium or the node packages they are skipped with
 //! a notice, except in CI, where .ci/run installs both and a skip fails.
 
-
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

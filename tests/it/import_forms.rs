@@ -1,7 +1,5 @@
 //! The importer on each input form it must understand, and on bad input.
 
-
-
 use std::path::Path;
 
 use crate::common::*;

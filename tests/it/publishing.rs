@@ -2,8 +2,6 @@
 //! bundle (reproducible, verifiable), government-site metadata, JSON-LD,
 //! feeds, sitemap, 404.
 
-
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};

@@ -1,8 +1,6 @@
 //! Cited documents: every citation in the seed resolves and links to its
 //! page; an unknown citation fails `check` with file, line and citation.
 
-
-
 use crate::common::*;
 use gongkai::render::{self, BuildOptions};
 

@@ -2,8 +2,6 @@
 //! escaping of hostile text in every output context, atomic output under
 //! kill -9 and concurrent builds.
 
-
-
 use std::process::Command;
 use std::time::Duration;
 

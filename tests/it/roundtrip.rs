@@ -9,8 +9,6 @@
 //! - Every input in `tests/fixtures/fuzz/` (crashes found by `cargo fuzz`,
 //!   see fuzz/README.md) goes through the same steps.
 
-
-
 use std::path::{Path, PathBuf};
 
 use gongkai::check::fidelity;

@@ -10,8 +10,6 @@
 //! `"a b"` and `high-quality` match consecutive words (Han characters count
 //! as words there, punctuation does not).
 
-
-
 use gongkai::search::query::{Index, Scope};
 use gongkai::search::text::{fold, stem};
 use gongkai::search::{build_index, Record};

@@ -1,8 +1,6 @@
 //! The seed document end to end: import reproduces the committed content,
 //! check proves fidelity, build produces the pages a citizen reads.
 
-
-
 use std::path::Path;
 
 use crate::common::*;

@@ -2,8 +2,6 @@
 //! only what depends on that document, and the result must be exactly what
 //! a full build of the edited site makes.
 
-
-
 use std::path::Path;
 
 use crate::common::*;
