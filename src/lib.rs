@@ -16,5 +16,7 @@ pub mod references;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod source;
+pub mod text;
 
 pub use diagnostic::{Diagnostic, Error, Result, Severity};

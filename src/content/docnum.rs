@@ -191,6 +191,63 @@ impl Date {
         )
     }
 
+    /// A date as metadata values write it, with a time or spaces after it
+    /// (`2022-03-21 17:47`, `2011- 09- 01 14: 58: 15`, `2023年1月10日 10:30`):
+    /// the date, or None when it is not one.
+    pub fn parse_loose(s: &str) -> Option<Date> {
+        let squeezed: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let date_part = match squeezed.find([':', '：']) {
+            Some(colon) => {
+                // The hour's digits before the first colon start the time.
+                let head = &squeezed[..colon];
+                let hour = head
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count()
+                    .min(2);
+                let cut = head.len() - hour;
+                let time = &squeezed[cut..];
+                let time_ok = time.split([':', '：']).all(|p| {
+                    !p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit())
+                });
+                if !time_ok {
+                    return None;
+                }
+                &squeezed[..cut]
+            }
+            None => &squeezed,
+        };
+        Date::parse(date_part).or_else(|| Date::parse_chinese(date_part))
+    }
+
+    /// A date in Chinese numerals, as the closing of a notice may write it:
+    /// `一九九六年十一月五日`, `二〇二三年一月十日` (〇 also written ○ or 零).
+    pub fn parse_chinese(s: &str) -> Option<Date> {
+        let s = s.trim();
+        let (y, rest) = s.split_once('年')?;
+        let (m, rest) = rest.split_once('月')?;
+        let d = rest.strip_suffix('日')?;
+        let year: String = y
+            .chars()
+            .map(|c| match c {
+                '〇' | '○' | '零' | 'О' | '０' => Some('0'),
+                c => "〇一二三四五六七八九"
+                    .chars()
+                    .position(|x| x == c)
+                    .and_then(|p| char::from_digit(p as u32, 10)),
+            })
+            .collect::<Option<String>>()?;
+        if year.len() != 4 {
+            return None;
+        }
+        Date::new(
+            year.parse().ok()?,
+            crate::text::cn_number(m)?,
+            crate::text::cn_number(d)?,
+        )
+    }
+
     pub fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
@@ -245,5 +302,31 @@ mod tests {
         assert!(Date::parse("2023年13月40日").is_none());
         assert!(Date::parse("2023-02-29").is_none());
         assert!(Date::parse("2024-02-29").is_some());
+        assert_eq!(
+            Date::parse_loose("2011- 09- 01 14: 58: 15").unwrap().iso(),
+            "2011-09-01"
+        );
+        assert_eq!(
+            Date::parse_loose("2022-03-21 17:47").unwrap().iso(),
+            "2022-03-21"
+        );
+        assert_eq!(
+            Date::parse_loose("2023年1月10日 10:30").unwrap().iso(),
+            "2023-01-10"
+        );
+        assert!(Date::parse_loose("{ 2017 6 23").is_none());
+        assert!(Date::parse_loose("2020年1月1日起施行").is_none());
+        assert_eq!(
+            Date::parse_chinese("一九九六年十一月五日").unwrap().iso(),
+            "1996-11-05"
+        );
+        assert_eq!(
+            Date::parse_chinese("二○一一年八月九日").unwrap().iso(),
+            "2011-08-09"
+        );
+        assert_eq!(
+            Date::parse_chinese("二〇二三年一月三十一日").unwrap().iso(),
+            "2023-01-31"
+        );
     }
 }
