@@ -38,6 +38,9 @@ enum Command {
         /// Replace an earlier import of the same id (editorial.yaml and en/ are kept).
         #[arg(long)]
         force: bool,
+        /// Read the page and print the report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Check the content: source fidelity, metadata, boxes.
     Check {
@@ -125,22 +128,36 @@ fn main() -> ExitCode {
             id,
             content,
             force,
+            dry_run,
         } => {
             let opts = import::ImportOptions {
                 input,
                 content_dir: content.unwrap_or_else(|| root.join("content")),
                 id,
                 force,
+                dry_run,
             };
             import::import(&opts).map(|imp| {
                 print_all(&imp.warnings);
-                eprintln!(
-                    "imported {} ({}) into {}: {} files",
-                    opts.input.display(),
-                    imp.encoding.name(),
-                    opts.content_dir.join(&imp.id).display(),
-                    imp.files.len()
-                );
+                eprint!("{}", import::report_text(&imp, &opts.input));
+                if imp.drafts > 0 {
+                    eprintln!(
+                        "references: {} draft entries added to {} for the document's citations: review them",
+                        imp.drafts,
+                        opts.content_dir.join("references.yaml").display()
+                    );
+                }
+                if opts.dry_run {
+                    eprintln!("dry run: nothing written ({} files would be)", imp.files.len());
+                } else {
+                    eprintln!(
+                        "imported {} ({}) into {}: {} files",
+                        opts.input.display(),
+                        imp.encoding.name(),
+                        opts.content_dir.join(&imp.id).display(),
+                        imp.files.len()
+                    );
+                }
                 true
             })
         }

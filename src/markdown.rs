@@ -15,6 +15,7 @@ pub enum BlockKind {
     Paragraph,
     Heading(u8),
     Code,
+    Table,
     Other,
 }
 
@@ -140,6 +141,7 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
                         Tag::Paragraph => BlockKind::Paragraph,
                         Tag::Heading { level, .. } => BlockKind::Heading(*level as u8),
                         Tag::CodeBlock(_) => BlockKind::Code,
+                        Tag::Table(_) => BlockKind::Table,
                         _ => BlockKind::Other,
                     };
                 }

@@ -19,15 +19,18 @@ pub enum Level {
     Provincial,
     Municipal,
     County,
+    /// Not yet known: a draft entry the importer could not place.
+    Unknown,
 }
 
 impl Level {
     /// Display order: the provincial documents a plan implements come first.
-    pub const ORDER: [Level; 4] = [
+    pub const ORDER: [Level; 5] = [
         Level::Provincial,
         Level::National,
         Level::Municipal,
         Level::County,
+        Level::Unknown,
     ];
 
     pub fn key(self) -> &'static str {
@@ -36,6 +39,7 @@ impl Level {
             Level::Provincial => "provincial",
             Level::Municipal => "municipal",
             Level::County => "county",
+            Level::Unknown => "unknown",
         }
     }
 }
@@ -112,12 +116,25 @@ pub struct Reference {
     /// A document of this portal that this entry is.
     #[serde(default)]
     pub document_id: String,
+    /// `draft`: added by `gongkai import` from a citation, to be reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     #[serde(default)]
     pub note: String,
 }
 
 fn yes() -> bool {
     true
+}
+
+/// Whether an entry has been reviewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Made by `gongkai import` from a citation: title as cited, 文号 and
+    /// level guessed; check title, issuer, level and kind, then delete the
+    /// status line.
+    Draft,
 }
 
 /// The registry of cited documents.
@@ -622,18 +639,18 @@ pub fn collect(site: &crate::content::Site) -> Vec<Place> {
     use rayon::prelude::*;
     site.documents
         .par_iter()
-        .flat_map_iter(|doc| collect_document(site, doc))
+        .flat_map_iter(|doc| collect_document(&site.references, doc))
         .collect()
 }
 
 /// Every citation in the Chinese text of one document, in reading order.
-pub fn collect_document(site: &crate::content::Site, doc: &crate::content::Document) -> Vec<Place> {
+pub fn collect_document(registry: &Registry, doc: &crate::content::Document) -> Vec<Place> {
     let mut out = Vec::new();
     for s in &doc.zh.sections {
         let blocks = crate::markdown::plain_blocks(&s.body);
-        let ids = crate::markdown::block_ids(&s.id, &blocks);
+        let ids = s.block_ids(&blocks);
         let mut push = |text: &str, anchor: String, line: usize| {
-            for c in site.references.find(text) {
+            for c in registry.find(text) {
                 out.push(Place {
                     doc: doc.id.clone(),
                     section: s.id.clone(),
@@ -659,6 +676,180 @@ pub fn collect_document(site: &crate::content::Site, doc: &crate::content::Docum
             }
         }
     }
+    out
+}
+
+/// Draft entries for the citations of `doc` that `registry` has no entry
+/// for, so that a freshly imported document passes `check`: the title as
+/// cited (or, cited only by number, the 文号), the 文号 where one follows the
+/// title, the year from it, the level only where the issuer makes it
+/// certain (a national organ), the kind from the title's last words.
+pub fn drafts(registry: &Registry, doc: &crate::content::Document) -> Vec<Reference> {
+    let places = collect_document(registry, doc);
+    let mut out: Vec<Reference> = Vec::new();
+    let mut consumed = vec![false; places.len()];
+    let taken =
+        |out: &[Reference], id: &str| out.iter().any(|r| r.id == id) || registry.get(id).is_some();
+    for (i, p) in places.iter().enumerate() {
+        let c = &p.citation;
+        if c.reference.is_some()
+            || consumed[i]
+            || !matches!(c.form, CitationForm::Title | CitationForm::Number)
+        {
+            continue;
+        }
+        let (title, number) = match c.form {
+            CitationForm::Title => {
+                let inner = c
+                    .text
+                    .trim_start_matches('《')
+                    .trim_end_matches('》')
+                    .to_string();
+                // `《…》（国发〔2018〕41号）`: the number that follows names it.
+                let next = places.get(i + 1).filter(|n| {
+                    n.anchor == p.anchor
+                        && n.citation.form == CitationForm::Number
+                        && n.citation.reference.is_none()
+                        && n.citation.start >= c.end
+                        && n.citation.start - c.end <= '（'.len_utf8() * 2
+                });
+                if next.is_some() {
+                    consumed[i + 1] = true;
+                }
+                (
+                    inner,
+                    next.map(|n| n.citation.text.clone()).unwrap_or_default(),
+                )
+            }
+            _ => (c.text.clone(), c.text.clone()),
+        };
+        if out
+            .iter()
+            .any(|r| r.title == title || (!number.is_empty() && r.number == number))
+        {
+            continue;
+        }
+        let mut n = out.len() + 1;
+        let mut id = format!("{}-ref-{n}", doc.id);
+        while taken(&out, &id) {
+            n += 1;
+            id = format!("{}-ref-{n}", doc.id);
+        }
+        let year = docnum::parse(&number).and_then(|d| d.year);
+        out.push(Reference {
+            id,
+            level: guess_level(&title, &number),
+            kind: guess_kind(&title),
+            issuer: issuer_in_title(&title),
+            year,
+            number,
+            title,
+            cited_as: Vec::new(),
+            mentions: Vec::new(),
+            title_en: String::new(),
+            aliases_en: Vec::new(),
+            issuer_en: String::new(),
+            url: String::new(),
+            document: true,
+            document_id: String::new(),
+            status: Some(Status::Draft),
+            note: format!(
+                "Added by gongkai import from {}:{}; review the title, issuer, level and kind, then delete `status: draft`.",
+                p.file.strip_prefix(doc.dir.parent().unwrap_or(&doc.dir)).unwrap_or(&p.file).display(),
+                p.line
+            ),
+        });
+    }
+    out
+}
+
+/// The level of a cited document, only where its issuer makes it certain.
+fn guess_level(title: &str, number: &str) -> Level {
+    let national = [
+        "中华人民共和国",
+        "国务院",
+        "中共中央",
+        "全国人民代表大会",
+        "全国人大",
+        "国家",
+    ];
+    let national_numbers = [
+        "国发",
+        "国办发",
+        "国函",
+        "国办函",
+        "国令",
+        "中发",
+        "中办发",
+        "国办发明电",
+    ];
+    if national.iter().any(|p| title.starts_with(p))
+        || national_numbers.iter().any(|p| number.starts_with(p))
+    {
+        Level::National
+    } else {
+        Level::Unknown
+    }
+}
+
+/// The kind of a cited document from the last words of its title.
+fn guess_kind(title: &str) -> DocKind {
+    let t = title
+        .trim_end_matches(['》', '”'])
+        .trim_end_matches("（试行）")
+        .trim_end_matches("(试行)");
+    let ends = |ws: &[&str]| ws.iter().any(|w| t.ends_with(w));
+    if ends(&["规划", "计划"]) {
+        DocKind::Plan
+    } else if ends(&["意见"]) {
+        DocKind::Opinion
+    } else if ends(&["办法", "细则", "规定", "措施"]) {
+        DocKind::Measures
+    } else if ends(&["条例"]) {
+        DocKind::Regulation
+    } else if ends(&["指南", "指引"]) {
+        DocKind::Guideline
+    } else if ends(&["标准", "规范"]) {
+        DocKind::Standard
+    } else if ends(&["法"]) {
+        DocKind::Law
+    } else if ends(&["通知", "通报", "决定", "批复", "函", "复函", "公告", "通告"]) {
+        DocKind::Notice
+    } else if ends(&["纲要"]) {
+        DocKind::Outline
+    } else if ends(&["方案"]) {
+        DocKind::Programme
+    } else {
+        DocKind::Other
+    }
+}
+
+/// The issuing office a title names before 关于 (`国务院办公厅关于…`).
+fn issuer_in_title(title: &str) -> String {
+    match title.find("关于") {
+        Some(p)
+            if p > 0 && title[..p].chars().count() <= 30 && !title[..p].contains(['《', '》']) =>
+        {
+            title[..p].to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+/// The registry file with `entries` appended (as YAML list items after
+/// what is there, which stays as it was).
+pub fn append_entries(existing: &str, entries: &[Reference], from: &str) -> String {
+    let mut out = existing.to_string();
+    let list = existing.trim();
+    if list.is_empty() || list == "[]" {
+        out = String::from("# Documents the content cites: see README.md (references).\n");
+    } else if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\n# Drafts added by `gongkai import` from {from}: review each, then delete its `status: draft`.\n"
+    ));
+    out.push_str(&serde_yaml_ng::to_string(entries).expect("entries serialize"));
     out
 }
 

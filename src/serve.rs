@@ -100,7 +100,7 @@ impl Session {
             use rayon::prelude::*;
             site.documents
                 .par_iter()
-                .map(|d| crate::references::collect_document(&site, d))
+                .map(|d| crate::references::collect_document(&site.references, d))
                 .collect()
         };
         // The citations just collected, not collected again by render_site.
@@ -163,7 +163,7 @@ impl Session {
         }
         for &i in &docs {
             self.places[i] =
-                crate::references::collect_document(&self.site, &self.site.documents[i]);
+                crate::references::collect_document(&self.site.references, &self.site.documents[i]);
         }
         let places = self.places.concat();
         let memory = crate::render::output::Memory::default();

@@ -1,15 +1,17 @@
 //! Source fidelity: the Chinese text of the content, editorial additions
-//! excluded, must equal the text of `source.txt`. Whitespace and the table
-//! pipes of the scrape are not text; everything else is compared character
-//! by character.
+//! excluded, must equal the text of the kept source (source.txt or
+//! source.html), as its extractor reads it, less the lines `source.yaml`
+//! lists as the page around the document. Whitespace and the table pipes
+//! of a scrape are not text; everything else is compared character by
+//! character.
 
 use std::path::{Path, PathBuf};
 
 use crate::content::{yaml, Document, Kind, Section};
-use crate::decode::{decode_import, read_bytes};
+use crate::decode::read_bytes;
 use crate::diagnostic::Diagnostic;
-use crate::import::header;
 use crate::markdown::plain_blocks;
+use crate::source::{self, Cell, Extract, Field, Format, Label, Naming};
 
 /// A run of content text and where it came from.
 struct Piece {
@@ -24,31 +26,55 @@ fn is_ignored(c: char) -> bool {
 }
 
 /// The published text of a document, in reading order, from its content
-/// files (editorial headings are not included: they live elsewhere).
+/// files (editorial headings are not included: they live elsewhere). The
+/// notice's closing (署名, date, 附注) follows its own chapters.
 fn content_pieces(doc: &Document) -> Vec<Piece> {
     let mut out = Vec::new();
+    let notice = doc.zh.sections.iter().find(|s| s.kind == Kind::Notice);
+    let mut closed = notice.is_none();
     for s in &doc.zh.sections {
+        if !closed && s.part().0 > 0 {
+            closing_pieces(notice.expect("a notice"), &mut out);
+            closed = true;
+        }
         section_pieces(s, &mut out);
+    }
+    if !closed {
+        closing_pieces(notice.expect("a notice"), &mut out);
     }
     out
 }
 
+fn field_piece(s: &Section, key: &str, value: &Option<String>, out: &mut Vec<Piece>) {
+    if let Some(v) = value {
+        out.push(Piece {
+            text: v.clone(),
+            file: s.file.clone(),
+            line: yaml::line_of_key(&s.head, key).unwrap_or(1),
+        });
+    }
+}
+
+fn closing_pieces(s: &Section, out: &mut Vec<Piece>) {
+    field_piece(s, "signature", &s.front.signature, out);
+    field_piece(s, "date", &s.front.date, out);
+    field_piece(s, "note", &s.front.note, out);
+}
+
 fn section_pieces(s: &Section, out: &mut Vec<Piece>) {
     let file_text = &s.head;
-    let field = |key: &str, value: &Option<String>, out: &mut Vec<Piece>| {
-        if let Some(v) = value {
-            out.push(Piece {
-                text: v.clone(),
-                file: s.file.clone(),
-                line: yaml::line_of_key(file_text, key).unwrap_or(1),
-            });
-        }
-    };
+    let field =
+        |key: &str, value: &Option<String>, out: &mut Vec<Piece>| field_piece(s, key, value, out);
     let f = &s.front;
     match s.kind {
         Kind::Notice => {
-            field("title", &f.title, out);
-            field("doc_number", &f.doc_number, out);
+            if f.doc_number_first {
+                field("doc_number", &f.doc_number, out);
+                field("title", &f.title, out);
+            } else {
+                field("title", &f.title, out);
+                field("doc_number", &f.doc_number, out);
+            }
             field("addressees", &f.addressees, out);
         }
         Kind::Attachment => {
@@ -86,11 +112,6 @@ fn section_pieces(s: &Section, out: &mut Vec<Piece>) {
         });
     }
     columns_at(blocks.len(), out);
-    if s.kind == Kind::Notice {
-        field("signature", &f.signature, out);
-        field("date", &f.date, out);
-        field("note", &f.note, out);
-    }
 }
 
 /// Result of comparing one document with its source.
@@ -101,44 +122,76 @@ pub struct Fidelity {
     pub chars: usize,
 }
 
-/// Compares a document's content with its `source.txt`.
+/// The kept source of a document folder: source.txt or source.html.
+pub fn source_file(dir: &Path) -> Option<PathBuf> {
+    ["source.txt", "source.html"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
+}
+
+/// Compares a document's content with its kept source.
 pub fn check(doc: &Document) -> Fidelity {
     let mut result = Fidelity::default();
-    let source_path = doc.dir.join("source.txt");
-    if !source_path.is_file() {
+    let Some(source_path) = source_file(&doc.dir) else {
         result.errors.push(
-            Diagnostic::error("source.txt is missing: source fidelity cannot be checked")
-                .in_file(&source_path)
-                .hint("keep the raw text the document was imported from as source.txt"),
+            Diagnostic::error(
+                "the document's source is missing: source fidelity cannot be checked",
+            )
+            .in_file(doc.dir.join("source.txt"))
+            .hint("keep the page the document was imported from as source.txt (or source.html)"),
         );
         return result;
-    }
-    let source = match read_bytes(&source_path).and_then(|b| decode_import(&b, &source_path)) {
-        Ok((text, _)) => text,
+    };
+    let ex = match read_bytes(&source_path).and_then(|b| source::extract(&b, &source_path)) {
+        Ok(ex) => ex,
         Err(e) => {
             result.errors.extend(e.diagnostics());
             return result;
         }
     };
-    let lines: Vec<&str> = source.split('\n').collect();
-    let mut ignored = Vec::new();
-    let head = match header::parse(&lines, &source_path, &mut ignored) {
-        Ok(h) => h,
+    let notes = match source::Notes::load(&doc.dir) {
+        Ok(n) => n.unwrap_or_default(),
         Err(e) => {
             result.errors.extend(e.diagnostics());
             return result;
         }
     };
-    metadata_matches(doc, &head.meta, &source_path, &mut result.errors);
+    metadata_matches(doc, &ex.cells, &source_path, &mut result.errors);
 
-    // Expected: the body of source.txt, with positions.
+    // Expected: the source's lines less the page's own, with positions
+    // (line index, column in characters).
+    let notes_path = doc.dir.join(source::NOTES_FILE);
+    let mut unused: Vec<&source::PageLine> = notes.page_text.iter().collect();
     let mut expected: Vec<(char, usize, usize)> = Vec::new();
-    for (i, line) in lines.iter().enumerate().skip(head.body_start) {
-        for (col, c) in line.chars().enumerate() {
+    for (i, line) in ex.lines.iter().enumerate() {
+        if let Some(k) = unused
+            .iter()
+            .position(|p| p.line == line.at.line && p.text == line.text)
+        {
+            unused.remove(k);
+            continue;
+        }
+        for (col, c) in line.text.chars().enumerate() {
             if !is_ignored(c) {
-                expected.push((c, i + 1, col + 1));
+                expected.push((c, i, col));
             }
         }
+    }
+    for p in unused {
+        result.errors.push(
+            Diagnostic::error(format!(
+                "source.yaml leaves out line {} `{}`, but {} has no such line",
+                p.line,
+                p.text,
+                source_path
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+            ))
+            .in_file(&notes_path)
+            .hint("delete the entry, or restore the source as it was published"),
+        );
     }
     let pieces = content_pieces(doc);
     let mut actual: Vec<(char, usize)> = Vec::new();
@@ -170,10 +223,7 @@ pub fn check(doc: &Document) -> Fidelity {
                 .iter()
                 .map(|x| x.0),
         );
-        let (line, col) = expected
-            .get(at)
-            .or(expected.last())
-            .map_or((1, 1), |e| (e.1, e.2));
+        let place = expected.get(at).or(expected.last()).map(|e| (e.1, e.2));
         let content_at = actual
             .get(at)
             .or(actual.last())
@@ -188,53 +238,105 @@ pub fn check(doc: &Document) -> Fidelity {
             (None, Some(_)) => "the content has text the source does not".to_string(),
             (None, None) => String::new(),
         };
-        result.errors.push(
-            Diagnostic::error(format!("source fidelity: content differs from source.txt ({what})"))
-                .in_file(&source_path)
-                .at_line_of(&source, line, col)
-                .hint(format!(
-                    "content at {content_at}\n      source:  …{src_ctx}…\n      content: …{cnt_ctx}…\n    \
+        let name = source_path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mut d = Diagnostic::error(format!(
+            "source fidelity: content differs from {name} ({what})"
+        ))
+        .in_file(&source_path);
+        if let Some((i, col)) = place {
+            d = at_source_line(d, &ex, i, col);
+        }
+        result.errors.push(d.hint(format!(
+            "content at {content_at}\n      source:  …{src_ctx}…\n      content: …{cnt_ctx}…\n    \
                      restore the published text; an editor's addition belongs in editorial.yaml"
-                )),
-        );
+        )));
     }
     result
 }
 
-fn metadata_matches(
-    doc: &Document,
-    table: &crate::content::Metadata,
-    source: &Path,
-    errors: &mut Vec<Diagnostic>,
-) {
+/// Where an expected character stands, for the message: the source line
+/// quoted for text; for HTML (whose body may stand on one source line) the
+/// line of its element and the extracted text.
+fn at_source_line(d: Diagnostic, ex: &Extract, i: usize, col: usize) -> Diagnostic {
+    let line = &ex.lines[i];
+    match ex.format {
+        Format::Text => d.at_line_of(&ex.text, line.at.line, line.at.column + col),
+        Format::Html => d.at(line.at.line, col + 1).snippet(line.text.clone()),
+    }
+}
+
+/// A value of document.yaml that the page's own (directly labelled)
+/// metadata contradicts: the page is the authority.
+fn metadata_matches(doc: &Document, cells: &[Cell], source: &Path, errors: &mut Vec<Diagnostic>) {
     let m = &doc.meta;
-    let pairs = [
-        ("索引号", &table.index_no, &m.index_no),
-        ("发文机关", &table.issuer, &m.issuer),
-        ("成文日期", &table.signed, &m.signed),
-        ("标题", &table.title, &m.title),
-        ("发文字号", &table.number, &m.number),
-        ("发布日期", &table.published, &m.published),
-    ];
     let meta_file = doc.dir.join("document.yaml");
-    for (key, from_table, in_yaml) in pairs {
-        if !from_table.is_empty() && from_table != in_yaml {
+    let name = source
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    for c in cells {
+        let Some(Label::Field(field, Naming::Direct)) = c.kind else {
+            continue;
+        };
+        let v = c.value.trim();
+        // What the importer would not take, it did not take.
+        if v.is_empty() || crate::source::labels::check(field, v).is_err() {
+            continue;
+        }
+        let (page, yaml): (String, String) = match field {
+            Field::IndexNo => (v.to_string(), m.index_no.clone()),
+            Field::Issuer => (v.to_string(), m.issuer.clone()),
+            Field::Title => (v.to_string(), m.title.clone()),
+            Field::Number => (v.to_string(), m.number.clone()),
+            Field::Signed | Field::Published => {
+                let Some(d) = crate::content::docnum::Date::parse_loose(v) else {
+                    continue;
+                };
+                let yaml = if field == Field::Signed {
+                    &m.signed
+                } else {
+                    &m.published
+                };
+                (d.iso(), yaml.clone())
+            }
+            Field::Category => {
+                for part in v
+                    .split([';', '；'])
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                {
+                    if !m.categories.iter().any(|c| c == part) {
+                        errors.push(
+                            Diagnostic::error(format!(
+                                "document.yaml `分类` is {:?} but the table in {name} says `{part}` too",
+                                m.categories
+                            ))
+                            .in_file(&meta_file)
+                            .hint(format!("{} is the authority: copy the value from it", source.display())),
+                        );
+                    }
+                }
+                continue;
+            }
+            Field::Keywords => continue,
+        };
+        if page != yaml {
             errors.push(
                 Diagnostic::error(format!(
-                    "document.yaml `{key}` is `{in_yaml}` but the table in source.txt says `{from_table}`"
+                    "document.yaml `{}` is `{yaml}` but the table in {name} says `{page}`",
+                    field.key()
                 ))
                 .in_file(&meta_file)
-                .hint(format!("{} is the authority: copy the value from it", source.display())),
+                .hint(format!(
+                    "{} is the authority: copy the value from it",
+                    source.display()
+                )),
             );
         }
-    }
-    if !table.categories.is_empty() && table.categories != m.categories {
-        errors.push(
-            Diagnostic::error(format!(
-                "document.yaml `分类` is {:?} but the table in source.txt says {:?}",
-                m.categories, table.categories
-            ))
-            .in_file(&meta_file),
-        );
     }
 }

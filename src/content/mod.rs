@@ -90,6 +90,9 @@ pub struct Metadata {
     /// 公开属性, e.g. 此件公开发布.
     #[serde(rename = "公开属性", default, skip_serializing_if = "String::is_empty")]
     pub disclosure: String,
+    /// Other metadata the page shows (有效性, 公开方式, 实施日期…), by label.
+    #[serde(rename = "其他", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, String>,
 }
 
 impl Metadata {
@@ -144,6 +147,13 @@ pub struct FrontMatter {
     /// Overrides the id taken from the file name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Which attachment the file belongs to, from 2 on (absent: the first
+    /// attachment, or the main text).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub attachment: u32,
+    /// A chapter or section of the notice's own body (before its 署名).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub in_notice: bool,
     /// Position: chapter number (0 before the first chapter).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub chapter: u32,
@@ -164,6 +174,9 @@ pub struct FrontMatter {
     /// Notice: 发文字号 as printed under the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_number: Option<String>,
+    /// Notice: the 文号 stands above the title (the 版头 of GB/T 9704).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub doc_number_first: bool,
     /// Notice: 主送机关.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addressees: Option<String>,
@@ -179,6 +192,10 @@ pub struct FrontMatter {
     /// Attachment: the label line before the title (附件 / 附件1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The text's articles: paragraphs that start with `第N条`, or with
+    /// `N、` where 一、 numbers articles. Each gets the anchor `art-N`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub articles: Option<String>,
     /// 专栏 boxes that stand in this section.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<Column>,
@@ -189,6 +206,10 @@ pub struct FrontMatter {
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A 专栏 box: a numbered panel listing projects.
@@ -286,18 +307,45 @@ pub struct Section {
     /// lines), with the file's line numbers: where a front-matter field or
     /// a box is, without reading the file again.
     pub head: String,
+    /// Anchors of the paragraphs that start articles: (block index,
+    /// `art-N`). Found in the Chinese text when the document is loaded;
+    /// its translation shares them.
+    pub articles: Vec<(usize, String)>,
 }
 
 impl Section {
-    /// Chapter/section position for ordering.
-    pub fn order_key(&self) -> (u8, u32, u32, String) {
-        let rank = match self.kind {
-            Kind::Notice => 0,
-            Kind::Attachment => 1,
-            Kind::Chapter | Kind::Section => 2,
-            Kind::Page => 3,
-        };
+    /// The anchors of this section's blocks: `<id>-p<n>` and the like
+    /// (`markdown::block_ids`), and `art-N` for a paragraph that starts
+    /// article N.
+    pub fn block_ids(&self, blocks: &[crate::markdown::Block]) -> Vec<String> {
+        let mut ids = crate::markdown::block_ids(&self.id, blocks);
+        for (i, a) in &self.articles {
+            if let Some(x) = ids.get_mut(*i) {
+                *x = a.clone();
+            }
+        }
+        ids
+    }
+
+    /// Which part of the document the file is (0: the notice; n: the
+    /// n-th attachment) and whether it is that part's head (its title and
+    /// preamble) or one of its chapters and sections.
+    pub fn part(&self) -> (u32, u8) {
+        match self.kind {
+            Kind::Notice => (0, 0),
+            Kind::Chapter | Kind::Section if self.front.in_notice => (0, 1),
+            Kind::Attachment => (self.front.attachment.max(1), 0),
+            Kind::Chapter | Kind::Section => (self.front.attachment.max(1), 1),
+            Kind::Page => (u32::MAX, 0),
+        }
+    }
+
+    /// Reading order: the notice and its chapters, then each attachment's
+    /// title and preamble and its chapters and sections.
+    pub fn order_key(&self) -> (u32, u8, u32, u32, String) {
+        let (part, rank) = self.part();
         (
+            part,
             rank,
             self.front.chapter,
             self.front.section,
@@ -654,6 +702,9 @@ pub fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Docum
     } else {
         (None, None)
     };
+    let mut zh = zh;
+    let mut en = en;
+    find_articles(&mut zh, en.as_mut());
     for s in zh
         .sections
         .iter()
@@ -687,6 +738,49 @@ pub fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Docum
         zh,
         en,
     })
+}
+
+/// Marks the paragraphs that start articles in the sections that have
+/// articles (`articles:` in their front matter): `art-N` (`a2-art-N` in a
+/// second attachment), the same anchors in the translation.
+fn find_articles(zh: &mut Text, en: Option<&mut Text>) {
+    let mut seen: std::collections::HashSet<String> = Default::default();
+    for s in &mut zh.sections {
+        let Some(style) = s.front.articles.clone() else {
+            continue;
+        };
+        let prefix = if s.front.attachment > 1 {
+            format!("a{}-", s.front.attachment)
+        } else {
+            String::new()
+        };
+        for (i, b) in crate::markdown::plain_blocks(&s.body).iter().enumerate() {
+            if b.kind != crate::markdown::BlockKind::Paragraph {
+                continue;
+            }
+            let n = if style == "N、" {
+                crate::text::dun_number(&b.text)
+            } else {
+                crate::text::article_number(&b.text)
+            };
+            if let Some(n) = n {
+                let mut id = format!("{prefix}art-{n}");
+                let mut k = 2;
+                while !seen.insert(id.clone()) {
+                    id = format!("{prefix}art-{n}-{k}");
+                    k += 1;
+                }
+                s.articles.push((i, id));
+            }
+        }
+    }
+    if let Some(en) = en {
+        for s in &mut en.sections {
+            if let Some(z) = zh.sections.iter().find(|z| z.id == s.id) {
+                s.articles = z.articles.clone();
+            }
+        }
+    }
 }
 
 /// Dates valid, 文号 in a recognised form, and (when `require_all`) every
@@ -948,6 +1042,7 @@ pub fn load_section(file: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Secti
         head: text[..text.len() - body.len()].to_string(),
         body: body.to_string(),
         body_line,
+        articles: Vec::new(),
     })
 }
 

@@ -1058,7 +1058,7 @@ fn block_views(linker: &Linker, s: &Section, allow_raw_html: bool) -> Vec<BlockV
             .map(|r| linker.link_run(&text[r.clone()], r.start, &cites))
             .collect()
     });
-    let ids = markdown::block_ids(&s.id, &blocks);
+    let ids = s.block_ids(&blocks);
     let mut out = Vec::new();
     let columns_at = |n: usize, out: &mut Vec<BlockView>| {
         for c in s
@@ -1969,7 +1969,7 @@ pub fn search_records(site: &Site, theme: &Theme) -> Vec<crate::search::Record> 
                     });
                 }
                 let blocks = markdown::plain_blocks(&shown.body);
-                for (b, id) in blocks.iter().zip(markdown::block_ids(&s.id, &blocks)) {
+                for (b, id) in blocks.iter().zip(shown.block_ids(&blocks)) {
                     out.push(crate::search::Record {
                         lang: lang.code,
                         url: format!("{page}#{id}"),
