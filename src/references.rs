@@ -629,6 +629,9 @@ pub struct Place {
     pub anchor: String,
     pub file: std::path::PathBuf,
     pub line: usize,
+    /// Characters of the paragraph's text before the citation (to find
+    /// its column in the file, where Markdown escapes stand between).
+    pub chars_before: usize,
     pub citation: Citation,
     /// The sentence that contains it, quoted on the reference's page.
     pub sentence: String,
@@ -652,6 +655,7 @@ pub fn collect_document(registry: &Registry, doc: &crate::content::Document) -> 
         let mut push = |text: &str, anchor: String, line: usize| {
             for c in registry.find(text) {
                 out.push(Place {
+                    chars_before: text[..c.start].chars().count(),
                     doc: doc.id.clone(),
                     section: s.id.clone(),
                     anchor: anchor.clone(),
@@ -853,6 +857,26 @@ pub fn append_entries(existing: &str, entries: &[Reference], from: &str) -> Stri
     out
 }
 
+/// The 1-based column of a line of Markdown where its `n`-th character of
+/// text stands: backslash escapes (`\\[`, `\\*`, which the importer writes
+/// before Markdown's special characters) take a column but are no text.
+fn column_in_markdown(line: &str, n: usize) -> Option<usize> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut text = 0;
+    let mut col = 0;
+    while col < chars.len() {
+        if chars[col] == '\\' && chars.get(col + 1).is_some_and(|c| c.is_ascii_punctuation()) {
+            col += 1;
+        }
+        if text == n {
+            return Some(col + 1);
+        }
+        text += 1;
+        col += 1;
+    }
+    None
+}
+
 /// Citations with no registry entry, and entries nothing cites. A missing
 /// entry is an error for `check` and a warning for `build`.
 pub fn diagnose(
@@ -885,9 +909,13 @@ pub fn diagnose(
         if c.reference.is_none() {
             let text = std::fs::read_to_string(&p.file).unwrap_or_default();
             let line_text = text.lines().nth(p.line.saturating_sub(1)).unwrap_or("");
-            let col = line_text
-                .find(&c.text)
-                .map_or(1, |b| line_text[..b].chars().count() + 1);
+            let col = column_in_markdown(line_text, p.chars_before)
+                .or_else(|| {
+                    line_text
+                        .find(&c.text)
+                        .map(|b| line_text[..b].chars().count() + 1)
+                })
+                .unwrap_or(1);
             unresolved.push(
                 Diagnostic::error(format!(
                     "citation {} has no entry in content/references.yaml",

@@ -110,10 +110,17 @@ pub fn find_in(text: &str) -> Vec<(DocNumber, usize, usize)> {
 }
 
 fn decree_at(text: &str, chars: &[(usize, char)], i: usize) -> Option<(DocNumber, usize, usize)> {
+    // The issuer before 令: the longest plausible one among the Han
+    // characters before it (`中华人民共和国国务院`, `教育部`), not the words
+    // of the sentence (`根据`, `以`).
     let mut k = i;
-    while k > 0 && is_han(chars[k - 1].1) && i - k < 4 {
+    while k > 0 && is_han(chars[k - 1].1) && i - k < 16 {
         k -= 1;
     }
+    let k = (k..i).find(|&s| {
+        let issuer: String = chars[s..i].iter().map(|x| x.1).collect();
+        plausible_decree_issuer(&issuer)
+    })?;
     let mut j = i + 2;
     let mut serial = String::new();
     while let Some(&(_, d)) = chars.get(j) {
@@ -124,7 +131,7 @@ fn decree_at(text: &str, chars: &[(usize, char)], i: usize) -> Option<(DocNumber
             break;
         }
     }
-    if serial.is_empty() || chars.get(j).map(|x| x.1) != Some('号') || k == i {
+    if serial.is_empty() || chars.get(j).map(|x| x.1) != Some('号') {
         return None;
     }
     let end = chars.get(j + 1).map_or(text.len(), |x| x.0);
@@ -138,6 +145,24 @@ fn decree_at(text: &str, chars: &[(usize, char)], i: usize) -> Option<(DocNumber
         chars[k].0,
         end,
     ))
+}
+
+/// Who issues decrees (令): the State Council, the President, a ministry
+/// or commission, a government; optionally after 中华人民共和国.
+fn plausible_decree_issuer(s: &str) -> bool {
+    let s = s.strip_prefix("中华人民共和国").unwrap_or(s);
+    if matches!(s, "国" | "国务院" | "主席" | "国家主席") {
+        return true;
+    }
+    let first = s.chars().next();
+    // The words a sentence puts before a decree's number.
+    let sentence_word =
+        first.is_some_and(|c| "根据依按照以由经和及与或见即为在对将把据号条款项令".contains(c));
+    !sentence_word
+        && (2..=12).contains(&s.chars().count())
+        && ["部", "委", "局", "署", "院", "办", "厅", "会", "政府", "行"]
+            .iter()
+            .any(|e| s.ends_with(e))
 }
 
 pub fn is_han(c: char) -> bool {
@@ -277,6 +302,12 @@ mod tests {
             parse("吉教办(2020)168号").unwrap().form,
             NumberForm::NonStandard
         );
+        let found = find_in("依据中华人民共和国国务院令第142号发布的条例");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0.issuer, "中华人民共和国国务院令");
+        let t = "根据国务院令第142号和教育部令第50号";
+        let found: Vec<&str> = find_in(t).iter().map(|f| &t[f.1..f.2]).collect();
+        assert_eq!(found, vec!["国务院令第142号", "教育部令第50号"]);
         let d = parse("国令第707号").unwrap();
         assert_eq!(
             (d.issuer.as_str(), d.serial, d.form),

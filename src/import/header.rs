@@ -429,7 +429,7 @@ fn from_notice(
             .map(|v| (v, "文号 line", n.title_line)),
         Field::Issuer => signature
             .and_then(|s| crate::source::labels::check(field, s).ok())
-            .map(|v| (v, "署名", n.date_line.saturating_sub(1))),
+            .map(|v| (v, "署名", n.signature_line)),
         Field::Signed => n
             .date
             .as_deref()

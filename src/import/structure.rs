@@ -57,6 +57,7 @@ pub struct Notice {
     pub body: Body,
     /// The 署名, one line per issuing office.
     pub signature: Option<String>,
+    pub signature_line: usize,
     pub date: Option<String>,
     pub date_line: usize,
     pub note: Option<String>,
@@ -366,6 +367,7 @@ fn title_like(l: &Line) -> bool {
         && !s.contains(['。', '；', ';'])
         && !s.ends_with(['：', ':', '，', ','])
         && docnum::parse(s).is_none()
+        && !broken_number(s)
         && !is_date_line(s)
         && numbered(s).is_none()
         && article(s).is_none()
@@ -477,6 +479,26 @@ fn addressee_like(l: &Line) -> bool {
         && article(s).is_none()
 }
 
+/// A 文号 as a page garbled it (`牟政办发〔201746`): an office's code, a
+/// bracket and digits, on a line of its own. It stands where the 文号
+/// stands; the metadata check refuses it as a 文号.
+fn broken_number(t: &str) -> bool {
+    let n = t.chars().count();
+    let Some(open) = t.find(['〔', '[', '［', '(', '（']) else {
+        return false;
+    };
+    (4..=25).contains(&n)
+        && open > 0
+        && t[..open].chars().all(crate::text::is_han)
+        && t[open..]
+            .chars()
+            .skip(1)
+            .take(4)
+            .filter(|c| c.is_ascii_digit())
+            .count()
+            == 4
+}
+
 /// What the notice's head holds: where its title lines are, its 文号
 /// line, its 主送机关 line, and where its body starts.
 struct Head {
@@ -490,7 +512,7 @@ struct Head {
 /// (`第707号` after `中华人民共和国国务院令`).
 fn doc_number_line(lines: &[Line], i: usize) -> bool {
     let t = lines[i].text;
-    if docnum::parse(t).is_some() {
+    if docnum::parse(t).is_some() || broken_number(t) {
         return true;
     }
     let decree_number = t.starts_with('第')
@@ -513,10 +535,19 @@ fn notice_head(lines: &[Line], title_hint: Option<&str>) -> Option<Head> {
         }
         s..end
     };
+    // Forward from `start`: the shortest run of title lines that ends
+    // like a title (a wrapped title's last line carries its 文种), else
+    // the whole run.
     let forward = |start: usize, limit: usize| -> Range<usize> {
         let mut e = start;
+        let mut joined = String::new();
         while e < limit && e - start < 5 && title_like(&lines[e]) {
+            joined.push_str(&squeeze(lines[e].text));
             e += 1;
+            let hint = title_hint.is_some_and(|t| !t.trim().is_empty() && joined == squeeze(t));
+            if ends_with_doc_kind(&joined) || hint {
+                return start..e;
+            }
         }
         start..e
     };
@@ -640,6 +671,7 @@ pub fn parse(
             notice.body = parse_body(&body_lines, ctx, warnings);
             if let Some((sig, date, note)) = close {
                 if !sig.is_empty() {
+                    notice.signature_line = lines[sig.start].no;
                     notice.signature = Some(
                         lines[sig]
                             .iter()

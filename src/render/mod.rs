@@ -560,6 +560,7 @@ fn base_context(site: &Site, theme: &Theme, lang: Lang, path: &str) -> tera::Con
         },
     );
     ctx.insert("site", &site.config);
+    ctx.insert("has_glossary", &!site.glossary.is_empty());
     ctx.insert("breadcrumb", &Vec::<Link>::new());
     ctx.insert("gov_meta", &site_meta(site, lang));
     // Assets are asked for as static/NAME?v=HASH. `v` changes with the

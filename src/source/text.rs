@@ -44,6 +44,7 @@ pub fn extract(text: &str) -> (Vec<Cell>, Vec<Line>) {
             column: leading(line) + 1,
         };
         if let Some(value) = breadcrumb(t) {
+            since_header = 0;
             cells.push(Cell {
                 label: "当前位置".into(),
                 kind: Some(Label::Breadcrumb),

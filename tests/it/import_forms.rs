@@ -204,3 +204,79 @@ fn cli_import_then_check_round_trips() {
         "{err}"
     );
 }
+
+/// Pages the importer cannot read: a clear error naming the file and what
+/// is missing, and nothing written.
+#[test]
+fn unreadable_pages_are_refused_and_nothing_is_written() {
+    let site = fixture_site("site-minimal");
+    let cases: [(&str, &[u8]); 5] = [
+        ("no-body.html", b"<html><head><title>x</title></head><body><div class=\"nav\">\xe9\xa6\x96\xe9\xa1\xb5</div></body></html>"),
+        ("scan.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+        ("table-only.txt", "索 引 号: | X/2024-1 |\n发文机关: | 某县人民政府 |\n".as_bytes()),
+        ("binary.txt", b"abc\0def\0\x01\x02"),
+    ];
+    for (name, bytes) in cases {
+        std::fs::write(site.path().join(name), bytes).unwrap();
+        let err = failure(site.path(), &["import", name, "--id", "next"]);
+        insta::assert_snapshot!(format!("unreadable_{}", name.replace('.', "_")), err);
+        assert!(!site.path().join("content/next").exists(), "{name}");
+    }
+}
+
+/// A page saved as HTML, from a site other than gov.cn: a metadata table of
+/// label cells, the body in .TRS_Editor, a centred title over two lines,
+/// a table; page furniture inside the body is left out and listed.
+#[test]
+fn an_html_page_of_another_site_imports_checks_and_builds() {
+    let site = fixture_site("site-minimal");
+    let page = repo().join("tests/fixtures/raw/other-site.html");
+    let (ok, _, err) = gongkai(
+        site.path(),
+        &["import", page.to_str().unwrap(), "--id", "county-notice"],
+    );
+    assert!(ok, "{err}");
+    let imp = import_bytes(&std::fs::read(&page).unwrap(), &page, "county-notice").unwrap();
+    assert_eq!(imp.meta.index_no, "11220582013590556F/2024-00031");
+    assert_eq!(imp.meta.issuer, "某县人民政府办公室");
+    assert_eq!(
+        imp.meta.title,
+        "某县人民政府办公室关于印发某县校园安全管理办法的通知"
+    );
+    assert_eq!(imp.meta.number, "某政办发〔2024〕5号");
+    assert_eq!(imp.meta.signed, "2024-03-01");
+    assert_eq!(imp.meta.published, "2024-03-04");
+    assert_eq!(
+        imp.meta.extra.get("有效性").map(String::as_str),
+        Some("有效")
+    );
+    let (notice, _) = front(&imp, "notice.md");
+    assert_eq!(
+        notice.title.as_deref(),
+        Some("某县人民政府办公室关于印发某县校园安全管理办法的通知")
+    );
+    let (main, _) = front(&imp, "main.md");
+    assert_eq!(main.label.as_deref(), Some("附件"));
+    assert_eq!(main.title.as_deref(), Some("某县校园安全管理办法"));
+    assert_eq!(main.articles.as_deref(), Some("第N条"));
+    let (_, body) = front(&imp, "c2.md");
+    assert!(body.contains("| 类别 | 责任单位 |"), "{body}");
+    assert_eq!(
+        imp.page_text
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>(),
+        ["【字号：大 中 小】", "打印本页 关闭窗口"]
+    );
+    let (ok, _, err) = gongkai(site.path(), &["check"]);
+    assert!(
+        ok && err.contains("county-notice: source fidelity OK"),
+        "{err}"
+    );
+    let (ok, _, err) = gongkai(site.path(), &["build"]);
+    assert!(ok, "{err}");
+    let art =
+        std::fs::read_to_string(site.path().join("public/county-notice/c1/index.html")).unwrap();
+    assert!(art.contains("id=\"art-2\""), "{art}");
+}

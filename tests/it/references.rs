@@ -130,3 +130,40 @@ fn unknown_citation_fails_check_and_warns_in_build() {
         "{err}"
     );
 }
+
+/// Three citations on one line, one written with brackets that Markdown
+/// escapes: each is reported at its own column.
+#[test]
+fn citations_on_one_line_are_each_placed_at_their_column() {
+    let site = fixture_site("site-minimal");
+    let line = "依据《甲条例》、某教发[2024]7号和《乙办法》执行。";
+    let escaped = "依据《甲条例》、某教发\\[2024\\]7号和《乙办法》执行。";
+    for (file, from, to) in [
+        (
+            "content/sports-plan/c1-s1.md",
+            "全县共有体育场馆12处。",
+            format!("全县共有体育场馆12处。\n\n{escaped}"),
+        ),
+        (
+            "content/sports-plan/source.txt",
+            "全县共有体育场馆12处。\n",
+            format!("全县共有体育场馆12处。\n{line}\n"),
+        ),
+    ] {
+        edit(site.path(), file, from, &to);
+    }
+    let err = failure(site.path(), &["check"]);
+    let places: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("--> ./content/sports-plan/c1-s1.md:11:"))
+        .collect();
+    assert_eq!(
+        places,
+        vec![
+            "  --> ./content/sports-plan/c1-s1.md:11:3",
+            "  --> ./content/sports-plan/c1-s1.md:11:9",
+            "  --> ./content/sports-plan/c1-s1.md:11:23",
+        ],
+        "{err}"
+    );
+}
