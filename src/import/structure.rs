@@ -1410,6 +1410,21 @@ mod tests {
     }
 
     #[test]
+    fn a_decree_and_the_regulation_it_promulgates() {
+        let src = "中华人民共和国国务院令\n第707号\n《某某条例》已经2018年12月1日国务院第10次常务会议通过，现予公布，自2019年1月1日起施行。\n总理　李克强\n2018年12月10日\n某某条例\n第一条　为了规范某某，制定本条例。\n第二条　本条例自2019年1月1日起施行。";
+        let mut w = Vec::new();
+        let p = parse(&lines(src), None, &ctx(src), &mut w);
+        let n = p.notice.unwrap();
+        assert_eq!(n.title, "中华人民共和国国务院令");
+        assert_eq!(n.doc_number.as_deref(), Some("第707号"));
+        assert_eq!(n.signature.as_deref(), Some("总理　李克强"));
+        assert_eq!(n.date.as_deref(), Some("2018年12月10日"));
+        assert_eq!(p.attachments[0].title.as_deref(), Some("某某条例"));
+        assert_eq!(p.attachments[0].body.articles, Some("第N条"));
+        assert_eq!(p.attachments[0].body.preamble.len(), 2);
+    }
+
+    #[test]
     fn gaps_are_filled_where_boxes_show_them() {
         let src = "规划\n一、甲\n(一)子一。\n段一。\n(二)子二。\n段二。\n专栏1 框 |\n项。文。 |\n段三。\n专栏2 框 |\n项。文。 |\n(四)子四。\n段五。\n专栏3 框 |\n项。文。 |\n段六。\n(一)新章。\n段七。";
         let mut w = Vec::new();
