@@ -46,7 +46,8 @@ fn hex(bytes: &[u8]) -> String {
 /// The files of the bundle, in order: the site, README.txt, MANIFEST.sha256.
 pub fn bundle_files(root: &Path, content_dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let site = crate::content::load_site(root, content_dir)?;
-    let theme = Theme::load(root, &site.config.theme, &["zh", "en"])?;
+    let langs = crate::render::Languages::from_config(&site.config);
+    let theme = Theme::load(root, &site.config.theme, &langs.codes())?;
     let mut files = render::render_site(&site, &theme, true)?;
     files.push(("README.txt".into(), README.as_bytes().to_vec()));
     files.sort_by(|a, b| a.0.cmp(&b.0));

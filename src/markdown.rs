@@ -25,6 +25,8 @@ pub struct Block {
     pub kind: BlockKind,
     /// The text a reader sees, without markup.
     pub text: String,
+    /// Its HTML; for a paragraph or heading what stands inside its tag
+    /// (the page writes the tag, with the block's anchor).
     pub html: String,
     /// 0-based line within the body where the block starts.
     pub line: usize,
@@ -89,7 +91,23 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
                     }
                 }
             }
-            pulldown_cmark::html::push_html(&mut block_html, events.drain(..));
+            // A paragraph's or heading's own tag is the page's to write (with
+            // its anchor): only what is inside it becomes HTML here.
+            let own_tag = matches!(kind, BlockKind::Paragraph | BlockKind::Heading(_))
+                && matches!(
+                    events.first(),
+                    Some(Event::Start(Tag::Paragraph | Tag::Heading { .. }))
+                )
+                && matches!(
+                    events.last(),
+                    Some(Event::End(TagEnd::Paragraph | TagEnd::Heading(_)))
+                );
+            if own_tag {
+                events.pop();
+                pulldown_cmark::html::push_html(&mut block_html, events.drain(1..));
+            } else {
+                pulldown_cmark::html::push_html(&mut block_html, events.drain(..));
+            }
         }
         events.clear();
         runs.clear();
@@ -311,11 +329,7 @@ pub fn block_ids(section: &str, blocks: &[Block]) -> Vec<String> {
         .collect()
 }
 
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
-}
+pub use crate::text::is_cjk;
 
 /// Escapes text so that Markdown renders it exactly as written. Used by
 /// `import`, whose paragraphs are published text, not Markdown.
@@ -366,16 +380,13 @@ fn highlight(lang: &str, src: &str) -> String {
             .parse_html_for_line_which_includes_newline(line)
             .is_err()
         {
-            return format!(
-                "<pre><code>{}</code></pre>",
-                crate::render::escape_html(src)
-            );
+            return format!("<pre><code>{}</code></pre>", crate::text::escape_html(src));
         }
     }
     let class = if lang.is_empty() {
         String::new()
     } else {
-        format!(" class=\"language-{}\"", crate::render::escape_html(lang))
+        format!(" class=\"language-{}\"", crate::text::escape_html(lang))
     };
     format!(
         "<pre class=\"code\"><code{class}>{}</code></pre>",
@@ -401,7 +412,7 @@ mod tests {
                 .collect()
         });
         assert_eq!(seen, vec![("甲乙丙".to_string(), 3), ("丁".to_string(), 1)]);
-        assert_eq!(b[0].html, "<p>甲<em><mark>乙</mark></em>丙</p>\n");
+        assert_eq!(b[0].html, "甲<em><mark>乙</mark></em>丙");
         assert!(plain_blocks("甲").iter().all(|b| b.html.is_empty()));
     }
 
@@ -460,7 +471,7 @@ mod tests {
             "{html}"
         );
         // The autolink's address stays, as text.
-        assert!(html.contains("<p>a i javascript:alert(2)</p>"), "{html}");
+        assert!(html.contains("a i javascript:alert(2)"), "{html}");
         assert!(!html.contains("data:text"), "{html}");
         assert!(html.contains("<a href=\"https://x.cn\">ok</a>"), "{html}");
         assert!(html.contains("<img src=\"data:image/png"), "{html}");

@@ -401,6 +401,25 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// Citations in a text of the language `code`: the Chinese detectors
+    /// for the published text, the English titles for English, and for any
+    /// other language the document numbers it keeps in their Chinese form.
+    pub fn find_in(&self, code: &str, authoritative: bool, text: &str) -> Vec<Citation> {
+        if authoritative {
+            self.find(text)
+        } else if code == "en" {
+            self.find_en(text)
+        } else {
+            let mut found = Found::new(text);
+            for (start, end, reference) in self.numbers(text) {
+                found.add(start, end, CitationForm::Number, reference, None);
+            }
+            found.into_sorted()
+        }
+    }
+}
+
 /// Citations found so far in one text; earlier detectors win overlaps.
 struct Found<'a> {
     text: &'a str,
@@ -649,7 +668,7 @@ pub fn collect(site: &crate::content::Site) -> Vec<Place> {
 /// Every citation in the Chinese text of one document, in reading order.
 pub fn collect_document(registry: &Registry, doc: &crate::content::Document) -> Vec<Place> {
     let mut out = Vec::new();
-    for s in &doc.zh.sections {
+    for s in &doc.original.sections {
         let blocks = crate::markdown::plain_blocks(&s.body);
         let ids = s.block_ids(&blocks);
         let mut push = |text: &str, anchor: String, line: usize| {
@@ -890,7 +909,8 @@ pub fn diagnose(
         if c.form == CitationForm::Box {
             let doc = site.documents.iter().find(|d| d.id == p.doc);
             let exists = doc.is_some_and(|d| {
-                d.zh.sections
+                d.original
+                    .sections
                     .iter()
                     .any(|s| s.front.columns.iter().any(|x| Some(x.number) == c.column))
             });

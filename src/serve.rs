@@ -95,7 +95,8 @@ impl Session {
     /// Loads and renders the whole site.
     pub fn start(root: &Path, content_dir: &Path) -> Result<Session> {
         let site = crate::content::load_site(root, content_dir)?;
-        let theme = Theme::load(root, &site.config.theme, &["zh", "en"])?;
+        let langs = crate::render::Languages::from_config(&site.config);
+        let theme = Theme::load(root, &site.config.theme, &langs.codes())?;
         let places: Vec<Vec<crate::references::Place>> = {
             use rayon::prelude::*;
             site.documents
@@ -154,7 +155,11 @@ impl Session {
         let mut loaded = Vec::new();
         for &i in &docs {
             let dir = self.site.documents[i].dir.clone();
-            loaded.push(crate::content::load_document(&dir, &mut warnings)?);
+            loaded.push(crate::content::load_document(
+                &dir,
+                &self.site.config.translation_codes(),
+                &mut warnings,
+            )?);
         }
         self.generation += 1;
         let site = Arc::make_mut(&mut self.site);
@@ -181,7 +186,15 @@ impl Session {
             .collect();
         let prefixes: Vec<String> = ids
             .iter()
-            .flat_map(|id| [format!("{id}/"), format!("en/{id}/")])
+            .flat_map(|id| {
+                let langs = crate::render::Languages::from_config(&self.site.config);
+                let routes = crate::render::Routes::new(&self.site.config.base_url);
+                langs
+                    .all
+                    .iter()
+                    .map(|l| routes.document_folder(id, l))
+                    .collect::<Vec<_>>()
+            })
             .collect();
         self.files
             .retain(|k, _| !prefixes.iter().any(|p| k.starts_with(p)));

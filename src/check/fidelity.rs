@@ -30,9 +30,13 @@ fn is_ignored(c: char) -> bool {
 /// notice's closing (署名, date, 附注) follows its own chapters.
 fn content_pieces(doc: &Document) -> Vec<Piece> {
     let mut out = Vec::new();
-    let notice = doc.zh.sections.iter().find(|s| s.kind == Kind::Notice);
+    let notice = doc
+        .original
+        .sections
+        .iter()
+        .find(|s| s.kind == Kind::Notice);
     let mut closed = notice.is_none();
-    for s in &doc.zh.sections {
+    for s in &doc.original.sections {
         if !closed && s.part().0 > 0 {
             closing_pieces(notice.expect("a notice"), &mut out);
             closed = true;

@@ -108,7 +108,7 @@ fn check_document(doc: &Document, report: &mut Report) {
 /// Boxes are numbered 1..N, each exactly once.
 fn check_columns(doc: &Document, report: &mut Report) {
     let mut seen: Vec<(u32, &std::path::Path)> = Vec::new();
-    for s in &doc.zh.sections {
+    for s in &doc.original.sections {
         for c in &s.front.columns {
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == c.number) {
                 report.errors.push(

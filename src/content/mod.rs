@@ -49,10 +49,81 @@ pub struct SiteConfig {
     /// Raw HTML in Markdown is escaped unless this is true.
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// The languages the portal is published in, in the order the language
+    /// switch lists them; exactly one is authoritative (the published
+    /// Chinese text) and lives at the root. Default: Chinese, then English
+    /// under `en/`.
+    #[serde(
+        default = "default_languages",
+        skip_serializing_if = "is_default_languages"
+    )]
+    pub languages: Vec<LanguageConfig>,
+}
+
+fn is_default_languages(l: &[LanguageConfig]) -> bool {
+    l == default_languages().as_slice()
 }
 
 fn default_theme() -> String {
     "default".into()
+}
+
+/// One language of the portal (`languages:` in site.yaml).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// Short code: the name of its translation folders (`content/<doc>/en/`)
+    /// and of its UI strings (`themes/<theme>/i18n/en.yaml`).
+    pub code: String,
+    /// The language's name in itself, for the language switch (`English`).
+    pub name: String,
+    /// BCP 47 tag for `lang=` and `hreflang=`; the code when not given.
+    #[serde(default)]
+    pub tag: String,
+    /// The published text is in this language (exactly one).
+    #[serde(default)]
+    pub authoritative: bool,
+    /// The portal's name in this language (empty: `title`).
+    #[serde(default)]
+    pub title: String,
+}
+
+fn default_languages() -> Vec<LanguageConfig> {
+    vec![
+        LanguageConfig {
+            code: "zh".into(),
+            name: "中文".into(),
+            tag: "zh-Hans".into(),
+            authoritative: true,
+            title: String::new(),
+        },
+        LanguageConfig {
+            code: "en".into(),
+            name: "English".into(),
+            tag: "en".into(),
+            authoritative: false,
+            title: String::new(),
+        },
+    ]
+}
+
+impl SiteConfig {
+    /// The authoritative language (checked at load: there is one).
+    pub fn authority(&self) -> &LanguageConfig {
+        self.languages
+            .iter()
+            .find(|l| l.authoritative)
+            .unwrap_or(&self.languages[0])
+    }
+
+    /// The codes of the translations' languages, in site order.
+    pub fn translation_codes(&self) -> Vec<String> {
+        self.languages
+            .iter()
+            .filter(|l| !l.authoritative)
+            .map(|l| l.code.clone())
+            .collect()
+    }
 }
 
 /// A document's metadata, as the 政府信息公开 table shows it. Keys are the
@@ -107,10 +178,10 @@ impl Metadata {
     ];
 }
 
-/// English values of the metadata, in `en/document.yaml`.
+/// A translation's values of the metadata, in `<code>/document.yaml`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MetadataEn {
+pub struct MetadataTranslation {
     pub title: String,
     #[serde(default)]
     pub issuer: String,
@@ -359,24 +430,75 @@ impl Section {
 pub struct Text {
     pub sections: Vec<Section>,
     pub editorial: Editorial,
+    /// Section id → index in `sections` (made on first use).
+    index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
-/// A disclosure document: metadata, the source, and its text in each language.
+impl Text {
+    pub fn new(sections: Vec<Section>, editorial: Editorial) -> Text {
+        Text {
+            sections,
+            editorial,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The section with this id: found by map, not by scan (a page of a
+    /// long document looks up its neighbours').
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        let index = self.index.get_or_init(|| {
+            self.sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.clone(), i))
+                .collect()
+        });
+        index.get(id).map(|&i| &self.sections[i])
+    }
+}
+
+/// A disclosure document: metadata, the source, the published text and
+/// its translations.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub id: String,
     pub dir: PathBuf,
     pub meta: Metadata,
-    pub meta_en: Option<MetadataEn>,
-    pub zh: Text,
-    pub en: Option<Text>,
+    /// The published (authoritative) text.
+    pub original: Text,
+    /// Translations by language code (`content/<doc>/<code>/`).
+    pub translations: BTreeMap<String, Translation>,
 }
 
-/// A plain Markdown page.
+/// A document's text in another language, with its metadata values.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    pub meta: Option<MetadataTranslation>,
+    pub text: Text,
+}
+
+impl Document {
+    /// The text in `code`: the original for the authoritative language,
+    /// else the translation if there is one.
+    pub fn text(&self, code: &str, authority: &str) -> Option<&Text> {
+        if code == authority {
+            Some(&self.original)
+        } else {
+            self.translations.get(code).map(|t| &t.text)
+        }
+    }
+
+    /// The translated metadata values in `code`, if any.
+    pub fn meta_in(&self, code: &str) -> Option<&MetadataTranslation> {
+        self.translations.get(code).and_then(|t| t.meta.as_ref())
+    }
+}
+
+/// A plain Markdown page, with its translations by language code.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub section: Section,
-    pub en: Option<Section>,
+    pub translations: BTreeMap<String, Section>,
 }
 
 /// Everything under `content/` plus `site.yaml`.
@@ -418,8 +540,13 @@ impl Site {
         for d in &self.documents {
             h.update(&d.id);
             h.update(serde_json::to_string(&d.meta).unwrap_or_default());
-            h.update(serde_json::to_string(&d.meta_en).unwrap_or_default());
-            for t in std::iter::once(&d.zh).chain(d.en.as_ref()) {
+            if d.translations.is_empty() {
+                h.update("null");
+            }
+            for t in d.translations.values() {
+                h.update(serde_json::to_string(&t.meta).unwrap_or_default());
+            }
+            for t in std::iter::once(&d.original).chain(d.translations.values().map(|t| &t.text)) {
                 for s in &t.sections {
                     h.update(&s.id);
                     h.update(serde_json::to_string(&s.front).unwrap_or_default());
@@ -429,7 +556,7 @@ impl Site {
             }
         }
         for p in &self.pages {
-            for s in std::iter::once(&p.section).chain(p.en.as_ref()) {
+            for s in std::iter::once(&p.section).chain(p.translations.values()) {
                 h.update(&s.id);
                 h.update(serde_json::to_string(&s.front).unwrap_or_default());
                 h.update(&s.body);
@@ -460,6 +587,14 @@ pub fn load_config(root: &Path) -> Result<SiteConfig> {
             "base_url",
             Diagnostic::error(format!("`base_url` {:?} is not a web address: {why}", config.base_url))
                 .hint("write the portal's public address, e.g. `base_url: https://www.example.gov.cn/gk/`, or leave it empty (\"\") for a portal read from disk"),
+        )
+        .into());
+    }
+    if let Err(why) = check_languages(&config.languages) {
+        return Err(at(
+            "languages",
+            Diagnostic::error(format!("`languages` cannot be used: {why}"))
+                .hint("list each language once with `code` and `name`; mark exactly one `authoritative: true` (the published text)"),
         )
         .into());
     }
@@ -509,6 +644,40 @@ pub fn check_base_url(url: &str) -> std::result::Result<(), &'static str> {
     Ok(())
 }
 
+/// Languages: at least one, codes usable as folder names and distinct,
+/// exactly one authoritative.
+fn check_languages(languages: &[LanguageConfig]) -> std::result::Result<(), String> {
+    if languages.is_empty() {
+        return Err("it lists no language".into());
+    }
+    let authoritative = languages.iter().filter(|l| l.authoritative).count();
+    if authoritative != 1 {
+        return Err(format!(
+            "{authoritative} languages are marked authoritative"
+        ));
+    }
+    for (i, l) in languages.iter().enumerate() {
+        if l.code.is_empty()
+            || !l
+                .code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(format!(
+                "the code `{}` is not a lowercase language code",
+                l.code
+            ));
+        }
+        if languages[..i].iter().any(|o| o.code == l.code) {
+            return Err(format!("`{}` is listed twice", l.code));
+        }
+        if l.name.trim().is_empty() {
+            return Err(format!("`{}` has no name", l.code));
+        }
+    }
+    Ok(())
+}
+
 /// A theme is a folder name under `themes/`: no path of its own.
 fn check_theme_name(name: &str) -> std::result::Result<(), &'static str> {
     if name.is_empty() {
@@ -542,6 +711,7 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
+    let translations = config.translation_codes();
     let doc_dirs: Vec<&PathBuf> = entries
         .iter()
         .filter(|d| d.join("document.yaml").is_file())
@@ -552,7 +722,7 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
             .par_iter()
             .map(|dir| {
                 let mut w = Vec::new();
-                (load_document(dir, &mut w), w)
+                (load_document(dir, &translations, &mut w), w)
             })
             .collect()
     };
@@ -578,7 +748,7 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
             // `check_no_escaping_links`.
             continue;
         } else if name == "pages" && ft.is_dir() {
-            match load_pages(&dir, &mut warnings) {
+            match load_pages(&dir, &translations, &mut warnings) {
                 Ok(p) => pages = p,
                 Err(e) => errors.extend(e.diagnostics()),
             }
@@ -661,8 +831,13 @@ fn check_no_escaping_links(content_dir: &Path, errors: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Reads one document folder (`document.yaml`, its sections, `en/`).
-pub fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Document> {
+/// Reads one document folder: `document.yaml`, its sections, and a folder
+/// per translation (`en/`, named by the codes in `translations`).
+pub fn load_document(
+    dir: &Path,
+    translations: &[String],
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Document> {
     let id = dir_id(dir)?;
     let meta_path = dir.join("document.yaml");
     let text = read_content(&meta_path, warnings)?;
@@ -676,16 +851,20 @@ pub fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Docum
     // Unknown (empty) values are allowed here and shown as unknown; `check`
     // insists on them.
     let mut errors = validate_metadata(&meta, &meta_path, &text, false, warnings);
-    let zh = load_text(dir, warnings).unwrap_or_else(|e| {
+    let mut original = load_text(dir, warnings).unwrap_or_else(|e| {
         errors.extend(e.diagnostics());
         Text::default()
     });
-    let en_dir = dir.join("en");
-    let (meta_en, en) = if en_dir.is_dir() {
-        let p = en_dir.join("document.yaml");
-        let meta_en = if p.is_file() {
+    let mut loaded = BTreeMap::new();
+    for code in translations {
+        let tdir = dir.join(code);
+        if !tdir.is_dir() {
+            continue;
+        }
+        let p = tdir.join("document.yaml");
+        let meta = if p.is_file() {
             let t = read_content(&p, warnings)?;
-            match yaml::parse::<MetadataEn>(&t, &p, 0, &t) {
+            match yaml::parse::<MetadataTranslation>(&t, &p, 0, &t) {
                 Ok(m) => Some(m),
                 Err(d) => {
                     errors.push(d);
@@ -695,20 +874,15 @@ pub fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Docum
         } else {
             None
         };
-        let en = load_text(&en_dir, warnings)
-            .map_err(|e| errors.extend(e.diagnostics()))
-            .ok();
-        (meta_en, en)
-    } else {
-        (None, None)
-    };
-    let mut zh = zh;
-    let mut en = en;
-    find_articles(&mut zh, en.as_mut());
-    for s in zh
+        if let Ok(text) = load_text(&tdir, warnings).map_err(|e| errors.extend(e.diagnostics())) {
+            loaded.insert(code.clone(), Translation { meta, text });
+        }
+    }
+    find_articles(&mut original, loaded.values_mut().map(|t| &mut t.text));
+    for s in original
         .sections
         .iter()
-        .chain(en.iter().flat_map(|t| &t.sections))
+        .chain(loaded.values().flat_map(|t| &t.text.sections))
     {
         if let Some(page) = page_of_document(&s.id) {
             let mut d = Diagnostic::error(format!(
@@ -734,16 +908,15 @@ pub fn load_document(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Docum
         id,
         dir: dir.to_path_buf(),
         meta,
-        meta_en,
-        zh,
-        en,
+        original,
+        translations: loaded,
     })
 }
 
 /// Marks the paragraphs that start articles in the sections that have
 /// articles (`articles:` in their front matter): `art-N` (`a2-art-N` in a
 /// second attachment), the same anchors in the translation.
-fn find_articles(zh: &mut Text, en: Option<&mut Text>) {
+fn find_articles<'a>(zh: &mut Text, translations: impl Iterator<Item = &'a mut Text>) {
     let mut seen: std::collections::HashSet<String> = Default::default();
     for s in &mut zh.sections {
         let Some(style) = s.front.articles.clone() else {
@@ -774,8 +947,8 @@ fn find_articles(zh: &mut Text, en: Option<&mut Text>) {
             }
         }
     }
-    if let Some(en) = en {
-        for s in &mut en.sections {
+    for t in translations {
+        for s in &mut t.sections {
             if let Some(z) = zh.sections.iter().find(|z| z.id == s.id) {
                 s.articles = z.articles.clone();
             }
@@ -963,10 +1136,7 @@ fn load_text(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Text> {
         }
     }
     if errors.is_empty() {
-        Ok(Text {
-            sections,
-            editorial,
-        })
+        Ok(Text::new(sections, editorial))
     } else {
         Err(Error::Many(errors))
     }
@@ -1046,22 +1216,38 @@ pub fn load_section(file: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Secti
     })
 }
 
-fn load_pages(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Page>> {
-    let zh = load_text(dir, warnings)?;
-    let en_dir = dir.join("en");
-    let en = if en_dir.is_dir() {
-        load_text(&en_dir, warnings)?.sections
-    } else {
-        Vec::new()
-    };
-    let mut en: std::collections::HashMap<String, Section> =
-        en.into_iter().map(|s| (s.id.clone(), s)).collect();
-    Ok(zh
+fn load_pages(
+    dir: &Path,
+    translations: &[String],
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<Page>> {
+    let original = load_text(dir, warnings)?;
+    let mut by_lang: BTreeMap<String, std::collections::HashMap<String, Section>> = BTreeMap::new();
+    for code in translations {
+        let tdir = dir.join(code);
+        if tdir.is_dir() {
+            by_lang.insert(
+                code.clone(),
+                load_text(&tdir, warnings)?
+                    .sections
+                    .into_iter()
+                    .map(|s| (s.id.clone(), s))
+                    .collect(),
+            );
+        }
+    }
+    Ok(original
         .sections
         .into_iter()
         .map(|s| {
-            let en = en.remove(&s.id);
-            Page { section: s, en }
+            let translations = by_lang
+                .iter_mut()
+                .filter_map(|(code, m)| m.remove(&s.id).map(|t| (code.clone(), t)))
+                .collect();
+            Page {
+                section: s,
+                translations,
+            }
         })
         .collect())
 }

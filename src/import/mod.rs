@@ -461,7 +461,8 @@ fn add_drafts(content_dir: &Path, dir: &Path, warnings: &mut Vec<Diagnostic>) ->
         }
     };
     let mut w = Vec::new();
-    let doc = crate::content::load_document(dir, &mut w)?;
+    // Citations are those of the published text: translations are not read.
+    let doc = crate::content::load_document(dir, &[], &mut w)?;
     let drafts = crate::references::drafts(&registry, &doc);
     if drafts.is_empty() {
         return Ok(0);

@@ -5,7 +5,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::{base_url, doc_url, doc_view_title, escape_html, Lang, EN, ZH};
+use super::{escape_html, Build, Language, Languages};
 use crate::content::Site;
 
 /// A stable `urn:uuid:` from a name (UUID v8 layout over SHA-256), so that
@@ -31,14 +31,15 @@ fn xml(s: &str) -> String {
     escape_html(s)
 }
 
-/// Atom feed of the documents in one language, newest first.
-pub fn atom(site: &Site, lang: Lang) -> String {
-    // Escaped once: `base_url` may hold `&` (a valid URL character).
-    let base = xml(&base_url(site));
+/// Atom feed of the documents in one language, newest first: the
+/// documents translated into it (all of them in the authoritative one).
+pub fn atom(b: &Build, lang: &Language) -> String {
+    let site = b.site;
+    let base = b.routes.base();
     let mut docs: Vec<_> = site
         .documents
         .iter()
-        .filter(|d| lang == ZH || d.en.is_some())
+        .filter(|d| lang.authoritative || d.translations.contains_key(&lang.code))
         .collect();
     docs.sort_by(|a, b| {
         b.meta
@@ -51,15 +52,12 @@ pub fn atom(site: &Site, lang: Lang) -> String {
         .map(|d| d.meta.published.clone())
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| "1970-01-01".into());
-    let title = if lang == EN && !site.config.title_en.is_empty() {
-        &site.config.title_en
-    } else {
-        &site.config.title
-    };
     // Relative links resolve against the feed's own location.
     let href = |path: &str| {
         if base.is_empty() {
-            path.strip_prefix(lang.prefix).unwrap_or(path).to_string()
+            path.strip_prefix(lang.prefix.as_str())
+                .unwrap_or(path)
+                .to_string()
         } else {
             format!("{base}{path}")
         }
@@ -67,29 +65,29 @@ pub fn atom(site: &Site, lang: Lang) -> String {
     let feed_id = if base.is_empty() {
         urn(&format!("{}|feed|{}", site.config.title, lang.code))
     } else {
-        format!("{base}{}feed.xml", lang.prefix)
+        format!("{base}{}", b.routes.feed(lang))
     };
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        lang.tag
+        xml(&lang.tag)
     ));
-    out.push_str(&format!("<title>{}</title>\n", xml(title)));
-    out.push_str(&format!("<id>{feed_id}</id>\n"));
+    out.push_str(&format!("<title>{}</title>\n", xml(b.site_title(lang))));
+    out.push_str(&format!("<id>{}</id>\n", xml(&feed_id)));
     out.push_str(&format!("<updated>{updated}T00:00:00Z</updated>\n"));
     out.push_str(&format!(
         "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml(&href(&format!("{}index.html", lang.prefix)))
+        xml(&href(&b.routes.home(lang)))
     ));
     if !base.is_empty() {
         out.push_str(&format!(
-            "<link rel=\"self\" href=\"{base}{}feed.xml\"/>\n",
-            lang.prefix
+            "<link rel=\"self\" href=\"{}\"/>\n",
+            xml(&format!("{base}{}", b.routes.feed(lang)))
         ));
     }
     for d in docs {
-        let url = doc_url(d, lang);
+        let url = b.routes.document(&d.id, lang);
         let id = if base.is_empty() {
             urn(&format!("{}|{}|{}", site.config.title, d.id, lang.code))
         } else {
@@ -101,11 +99,8 @@ pub fn atom(site: &Site, lang: Lang) -> String {
             d.meta.published.clone()
         };
         out.push_str("<entry>\n");
-        out.push_str(&format!(
-            "<title>{}</title>\n",
-            xml(&doc_view_title(d, lang))
-        ));
-        out.push_str(&format!("<id>{id}</id>\n"));
+        out.push_str(&format!("<title>{}</title>\n", xml(&b.doc_title(d, lang))));
+        out.push_str(&format!("<id>{}</id>\n", xml(&id)));
         out.push_str(&format!("<updated>{date}T00:00:00Z</updated>\n"));
         out.push_str(&format!("<published>{date}T00:00:00Z</published>\n"));
         out.push_str(&format!(
@@ -116,13 +111,11 @@ pub fn atom(site: &Site, lang: Lang) -> String {
             "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             xml(&href(&url))
         ));
-        let summary = if lang == ZH {
+        let summary = if lang.authoritative {
             format!("{} {}", d.meta.number, d.meta.title)
         } else {
-            format!(
-                "{} (unofficial translation; the Chinese text is authoritative)",
-                d.meta.number
-            )
+            let note = b.t(lang, "feed_unofficial");
+            format!("{} ({note})", d.meta.number)
         };
         out.push_str(&format!("<summary>{}</summary>\n", xml(&summary)));
         out.push_str("</entry>\n");
@@ -131,45 +124,65 @@ pub fn atom(site: &Site, lang: Lang) -> String {
     out
 }
 
-/// sitemap.xml with hreflang alternates; only with a `base_url`.
-pub fn sitemap(site: &Site, pages: &[&str]) -> Option<String> {
-    let base = xml(&base_url(site));
+/// sitemap.xml with hreflang alternates; only with a `base_url`. Each page
+/// of the authoritative language is listed with its versions in the other
+/// languages, and each version lists all of them (Google's hreflang form).
+pub fn sitemap(site: &Site, langs: &Languages, pages: &[&str]) -> Option<String> {
+    let routes = super::Routes::new(&site.config.base_url);
+    let base = routes.base();
     if base.is_empty() {
         return None;
     }
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    for p in pages
+    let translated_prefixes: Vec<&str> = langs
+        .all
         .iter()
-        .filter(|p| !p.starts_with("en/") && **p != "404.html")
-    {
-        let (zh, en) = (format!("{base}{p}"), format!("{base}en/{p}"));
-        let translated = pages.contains(&&en[base.len()..]);
-        // Each language's entry lists both versions (Google's hreflang form).
-        let alternates = if translated {
-            format!(
-                "<xhtml:link rel=\"alternate\" hreflang=\"zh-Hans\" href=\"{}\"/><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"{}\"/>",
-                xml(&zh),
-                xml(&en)
-            )
+        .filter(|l| !l.authoritative)
+        .map(|l| l.prefix.as_str())
+        .collect();
+    for p in pages.iter().filter(|p| {
+        !translated_prefixes.iter().any(|t| p.starts_with(t)) && **p != routes.not_found()
+    }) {
+        let versions: Vec<(&str, String)> = std::iter::once(langs.authority())
+            .chain(langs.all.iter().filter(|l| !l.authoritative))
+            .filter_map(|l| {
+                let path = format!("{}{p}", l.prefix);
+                (l.authoritative || pages.contains(&path.as_str()))
+                    .then(|| (l.tag.as_str(), format!("{base}{path}")))
+            })
+            .collect();
+        let alternates: String = if versions.len() > 1 {
+            versions
+                .iter()
+                .map(|(tag, url)| {
+                    format!(
+                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        xml(tag),
+                        xml(url)
+                    )
+                })
+                .collect()
         } else {
             String::new()
         };
-        out.push_str(&format!("<url><loc>{}</loc>{alternates}</url>\n", xml(&zh)));
-        if translated {
-            out.push_str(&format!("<url><loc>{}</loc>{alternates}</url>\n", xml(&en)));
+        for (_, url) in &versions {
+            out.push_str(&format!("<url><loc>{}</loc>{alternates}</url>\n", xml(url)));
         }
     }
     out.push_str("</urlset>\n");
     Some(out)
 }
 
-pub fn robots(site: &Site) -> String {
-    let base = base_url(site);
+pub fn robots(b: &Build) -> String {
     let mut out = String::from("User-agent: *\nAllow: /\n");
-    if !base.is_empty() {
-        out.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
+    if !b.routes.base().is_empty() {
+        out.push_str(&format!(
+            "Sitemap: {}{}\n",
+            b.routes.base(),
+            b.routes.sitemap()
+        ));
     }
     out
 }

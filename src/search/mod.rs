@@ -78,8 +78,8 @@ pub const PART_PREFIX: &str = "(window.GONGKAI_SEARCH_PARTS||(window.GONGKAI_SEA
 /// One searchable unit: a paragraph (or heading, or box item) of a page.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Record {
-    /// `zh` or `en`.
-    pub lang: &'static str,
+    /// The language's code (`zh`, `en`).
+    pub lang: String,
     /// Root-relative URL of the page with the anchor, e.g.
     /// `jian-education-plan/c1-s1/index.html#c1-s1-p3`.
     pub url: String,

@@ -354,7 +354,7 @@ fn content_cannot_break_out_of_the_index() {
         .iter()
         .enumerate()
         .map(|(i, t)| Record {
-            lang: if i == 2 { "zh" } else { "en" },
+            lang: if i == 2 { "zh" } else { "en" }.to_string(),
             url: format!("p{i}/index.html#x\"><script>"),
             title: format!("<b>title</b> \"{i}\""),
             heading: "</script>".into(),
