@@ -21,6 +21,19 @@ pub struct DocNumber {
     pub form: NumberForm,
 }
 
+/// A number with its brackets made one form (`〔〕` for `[]`, `()`, `【】`,
+/// `﹝﹞`) and spaces taken out: how two writings of one number compare.
+pub fn normalize(n: &str) -> String {
+    n.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '[' | '(' | '（' | '［' | '【' | '﹝' => '〔',
+            ']' | ')' | '）' | '］' | '】' | '﹞' => '〕',
+            c => c,
+        })
+        .collect()
+}
+
 /// Parses a whole string as a document number.
 pub fn parse(s: &str) -> Option<DocNumber> {
     let s = s.trim();

@@ -15,6 +15,7 @@
 //! ```
 
 pub mod docnum;
+pub mod registry;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -511,7 +512,7 @@ pub struct Site {
     /// Fixed English for recurring terms (`content/glossary.yaml`).
     pub glossary: Vec<Term>,
     /// Documents the content cites (`content/references.yaml`).
-    pub references: crate::references::Registry,
+    pub references: crate::content::registry::Registry,
     /// Non-fatal findings while loading.
     pub warnings: Vec<Diagnostic>,
     /// Memo of `content_hash`.
@@ -774,9 +775,9 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
             );
         }
     }
-    let references = crate::references::Registry::load(content_dir).unwrap_or_else(|e| {
+    let references = crate::content::registry::Registry::load(content_dir).unwrap_or_else(|e| {
         errors.extend(e.diagnostics());
-        crate::references::Registry::default()
+        crate::content::registry::Registry::default()
     });
     let glossary_path = content_dir.join("glossary.yaml");
     let glossary = if glossary_path.is_file() {

@@ -60,17 +60,7 @@ impl Src<'_> {
 
 /// `〔〕`, `[]`, `()` forms and spaces aside, two 文号 are the same.
 fn same_number(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| match c {
-                '[' | '(' | '（' | '［' | '【' | '﹝' => '〔',
-                ']' | ')' | '）' | '］' | '】' | '﹞' => '〕',
-                c => c,
-            })
-            .collect()
-    };
-    norm(a) == norm(b)
+    docnum::normalize(a) == docnum::normalize(b)
 }
 
 /// The metadata and the report of each field.
