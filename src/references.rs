@@ -314,38 +314,41 @@ pub fn collect(site: &crate::content::Site) -> Vec<Place> {
         .collect()
 }
 
-/// Every citation in the Chinese text of one document, in reading order.
+/// Every citation in the published text of one document, in reading order
+/// (`content::reading`): in its paragraphs and box items, where links can
+/// stand.
 pub fn collect_document(registry: &Registry, doc: &crate::content::Document) -> Vec<Place> {
+    use crate::content::reading::{pieces, What};
     let mut out = Vec::new();
-    for s in &doc.original.sections {
-        let blocks = crate::markdown::plain_blocks(&s.body);
-        let ids = s.block_ids(&blocks);
-        let mut push = |text: &str, anchor: String, line: usize| {
-            for c in registry.find(text) {
-                out.push(Place {
-                    chars_before: text[..c.start].chars().count(),
-                    doc: doc.id.clone(),
-                    section: s.id.clone(),
-                    anchor: anchor.clone(),
-                    file: s.file.clone(),
-                    line,
-                    sentence: sentence_around(text, c.start).to_string(),
-                    citation: c,
-                });
+    // Anchors of the section last seen (pieces come section by section).
+    let mut anchors: Option<(*const crate::content::Section, Vec<String>)> = None;
+    for p in pieces(&doc.original) {
+        let anchor = match p.what {
+            What::Block(i) => {
+                let key = p.section as *const _;
+                if anchors.as_ref().is_none_or(|(k, _)| *k != key) {
+                    let blocks = crate::markdown::plain_blocks(&p.section.body);
+                    anchors = Some((key, p.section.block_ids(&blocks)));
+                }
+                anchors
+                    .as_ref()
+                    .and_then(|(_, ids)| ids.get(i).cloned())
+                    .unwrap_or_default()
             }
+            What::BoxItem(n, _) => format!("box-{n}"),
+            _ => continue,
         };
-        for (b, id) in blocks.iter().zip(&ids) {
-            push(&b.text, id.clone(), s.body_line + b.line);
-        }
-        for c in &s.front.columns {
-            let line = s
-                .head
-                .lines()
-                .position(|l| l.trim() == format!("- number: {}", c.number))
-                .map_or(1, |i| i + 1);
-            for item in &c.items {
-                push(&item.source_text(), format!("box-{}", c.number), line);
-            }
+        for c in registry.find(&p.text) {
+            out.push(Place {
+                chars_before: p.text[..c.start].chars().count(),
+                doc: doc.id.clone(),
+                section: p.section.id.clone(),
+                anchor: anchor.clone(),
+                file: p.section.file.clone(),
+                line: p.line,
+                sentence: sentence_around(&p.text, c.start).to_string(),
+                citation: c,
+            });
         }
     }
     out

@@ -7,10 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::content::{yaml, Document, Kind, Section};
+use crate::content::Document;
 use crate::decode::read_bytes;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::plain_blocks;
 use crate::source::{self, Cell, Extract, Field, Format, Label, Naming};
 
 /// A run of content text and where it came from.
@@ -25,97 +24,17 @@ fn is_ignored(c: char) -> bool {
     c.is_whitespace() || c == '|'
 }
 
-/// The published text of a document, in reading order, from its content
-/// files (editorial headings are not included: they live elsewhere). The
-/// notice's closing (署名, date, 附注) follows its own chapters.
+/// The published text of a document, in reading order
+/// (`content::reading`).
 fn content_pieces(doc: &Document) -> Vec<Piece> {
-    let mut out = Vec::new();
-    let notice = doc
-        .original
-        .sections
-        .iter()
-        .find(|s| s.kind == Kind::Notice);
-    let mut closed = notice.is_none();
-    for s in &doc.original.sections {
-        if !closed && s.part().0 > 0 {
-            closing_pieces(notice.expect("a notice"), &mut out);
-            closed = true;
-        }
-        section_pieces(s, &mut out);
-    }
-    if !closed {
-        closing_pieces(notice.expect("a notice"), &mut out);
-    }
-    out
-}
-
-fn field_piece(s: &Section, key: &str, value: &Option<String>, out: &mut Vec<Piece>) {
-    if let Some(v) = value {
-        out.push(Piece {
-            text: v.clone(),
-            file: s.file.clone(),
-            line: yaml::line_of_key(&s.head, key).unwrap_or(1),
-        });
-    }
-}
-
-fn closing_pieces(s: &Section, out: &mut Vec<Piece>) {
-    field_piece(s, "signature", &s.front.signature, out);
-    field_piece(s, "date", &s.front.date, out);
-    field_piece(s, "note", &s.front.note, out);
-}
-
-fn section_pieces(s: &Section, out: &mut Vec<Piece>) {
-    let file_text = &s.head;
-    let field =
-        |key: &str, value: &Option<String>, out: &mut Vec<Piece>| field_piece(s, key, value, out);
-    let f = &s.front;
-    match s.kind {
-        Kind::Notice => {
-            if f.doc_number_first {
-                field("doc_number", &f.doc_number, out);
-                field("title", &f.title, out);
-            } else {
-                field("title", &f.title, out);
-                field("doc_number", &f.doc_number, out);
-            }
-            field("addressees", &f.addressees, out);
-        }
-        Kind::Attachment => {
-            field("label", &f.label, out);
-            field("title", &f.title, out);
-        }
-        Kind::Chapter | Kind::Section => field("heading", &f.heading, out),
-        Kind::Page => return,
-    }
-    let blocks = plain_blocks(&s.body);
-    let column_line = yaml::line_of_key(file_text, "columns").unwrap_or(1);
-    let columns_at = |n: usize, out: &mut Vec<Piece>| {
-        for c in f
-            .columns
-            .iter()
-            .filter(|c| c.after.unwrap_or(blocks.len()) == n)
-        {
-            let mut text = format!("专栏{}{}", c.number, c.title);
-            for item in &c.items {
-                text.push_str(&item.source_text());
-            }
-            out.push(Piece {
-                text,
-                file: s.file.clone(),
-                line: column_line,
-            });
-        }
-    };
-    for (i, b) in blocks.iter().enumerate() {
-        columns_at(i, out);
-        out.push(Piece {
-            text: b.text.clone(),
-            file: s.file.clone(),
-            line: s.body_line + b.line,
-        });
-    }
-    columns_at(blocks.len(), out);
+    crate::content::reading::pieces(&doc.original)
+        .into_iter()
+        .map(|p| Piece {
+            text: p.text,
+            file: p.section.file.clone(),
+            line: p.line,
+        })
+        .collect()
 }
 
 /// Result of comparing one document with its source.

@@ -15,6 +15,7 @@
 //! ```
 
 pub mod docnum;
+pub mod reading;
 pub mod registry;
 pub mod yaml;
 
@@ -258,6 +259,10 @@ pub struct FrontMatter {
     /// Notice: 成文日期 as printed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Lines after the part's last chapter that are the part's own (a
+    /// notice's 附件 list), as published.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub postscript: Vec<String>,
     /// Notice: 附注, e.g. (此件公开发布).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -67,6 +67,32 @@ pub fn import_bytes(bytes: &[u8], input: &Path, id: &str) -> Result<Imported> {
             .in_file(input),
         );
     }
+    if !ex.figures.is_empty() {
+        let places: Vec<String> = ex
+            .figures
+            .iter()
+            .take(5)
+            .map(|f| {
+                let name = f.src.rsplit('/').next().unwrap_or("");
+                format!(
+                    "line {} ({})",
+                    f.at.line,
+                    if f.alt.is_empty() { name } else { &f.alt }
+                )
+            })
+            .collect();
+        warnings.push(
+            Diagnostic::warning(format!(
+                "{} has {} image(s) in the body, which are not imported: {}{}",
+                input.display(),
+                ex.figures.len(),
+                places.join(", "),
+                if ex.figures.len() > 5 { ", …" } else { "" }
+            ))
+            .in_file(input)
+            .hint("gongkai imports the text; a figure's caption stays, the figure itself is not shown: add it by hand if readers need it"),
+        );
+    }
     let furniture = page::classify(&ex.cells, &ex.lines);
     let mut left_out: Vec<(usize, PageText)> = furniture;
     let kept: Vec<usize> = (0..ex.lines.len())
@@ -196,6 +222,7 @@ pub fn import_bytes(bytes: &[u8], input: &Path, id: &str) -> Result<Imported> {
             signature: n.signature,
             date: n.date,
             note: n.note,
+            postscript: n.postscript,
             articles: n.body.articles.map(str::to_string),
             ..FrontMatter::default()
         };
@@ -205,12 +232,18 @@ pub fn import_bytes(bytes: &[u8], input: &Path, id: &str) -> Result<Imported> {
     for (k, a) in parsed.attachments.into_iter().enumerate() {
         let number = k as u32 + 1;
         let part = Part::Attachment(number);
-        if a.title.is_some() || !a.body.preamble.is_empty() || a.label.is_some() {
+        if a.title.is_some()
+            || !a.body.preamble.is_empty()
+            || a.label.is_some()
+            || a.signature.is_some()
+        {
             let front = FrontMatter {
                 kind: Some(Kind::Attachment),
                 attachment: if number > 1 { number } else { 0 },
                 label: a.label,
                 title: a.title,
+                signature: a.signature,
+                date: a.date,
                 articles: a.body.articles.map(str::to_string),
                 ..FrontMatter::default()
             };

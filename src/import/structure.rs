@@ -19,6 +19,37 @@ use crate::markdown::escape_text;
 use crate::text::squeeze;
 pub use crate::text::{cn_number, cn_numeral};
 
+/// Title lines as one title: joined, with the letter-spacing of a line
+/// set to fill its width (`国 家 粮 食 应 急 预 案 的 函`: single characters
+/// with spaces between) taken out; a space between words
+/// (`教育部 工商总局`, joint issuers) stays.
+fn join_title(lines: &[Line]) -> String {
+    let joined: String = lines.iter().map(|l| l.text.trim()).collect();
+    let tokens: Vec<&str> = joined.split_whitespace().collect();
+    let single = |t: &str| t.chars().count() == 1 && t.chars().all(crate::text::is_cjk);
+    // Single characters in runs of three or more are letter-spaced.
+    let mut spaced = vec![false; tokens.len()];
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut j = i;
+        while j < tokens.len() && single(tokens[j]) {
+            j += 1;
+        }
+        if j - i >= 3 {
+            spaced[i..j].iter_mut().for_each(|s| *s = true);
+        }
+        i = j.max(i + 1);
+    }
+    let mut out = String::with_capacity(joined.len());
+    for (k, t) in tokens.iter().enumerate() {
+        if k > 0 && !spaced[k] && !spaced[k - 1] {
+            out.push(' ');
+        }
+        out.push_str(t);
+    }
+    out
+}
+
 /// A line of the document with its 1-based line in the source.
 #[derive(Debug, Clone, Copy)]
 pub struct Line<'a> {
@@ -55,6 +86,9 @@ pub struct Notice {
     pub doc_number_first: bool,
     pub addressees: Option<String>,
     pub body: Body,
+    /// Lines after the body's last unit that are the notice's own (its
+    /// 附件 list), not text of that unit.
+    pub postscript: Vec<String>,
     /// The 署名, one line per issuing office.
     pub signature: Option<String>,
     pub signature_line: usize,
@@ -69,6 +103,9 @@ pub struct Attachment {
     pub label: Option<String>,
     pub title: Option<String>,
     pub body: Body,
+    /// Its own 署名 and date at its end (a forwarded report's), if any.
+    pub signature: Option<String>,
+    pub date: Option<String>,
 }
 
 /// Text with its numbered structure.
@@ -249,14 +286,31 @@ fn numbered(line: &str) -> Option<(Style, u32, String, Shape)> {
     Some((style, n, number, shape(line, style, byte(end))))
 }
 
+/// 应 as a modal verb (`应尽快办理`), not in 应用, 应急, 对应, 供应….
+fn modal_ying(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        c == '应'
+            && !chars
+                .get(i + 1)
+                .is_some_and(|n| "用急届邀聘答变对".contains(*n))
+            && !(i > 0 && "对供响适相回反感答报".contains(chars[i - 1]))
+    })
+}
+
 fn shape(line: &str, style: Style, body_at: usize) -> Shape {
     let total = line.chars().count();
     let rest = &line[body_at..];
     let inner_stop = line.trim_end_matches('。').contains('。');
     let list_item = line.ends_with('；') || line.ends_with(';');
-    let minor = matches!(style, Style::Arabic | Style::ArabicParen | Style::Decimal3);
-    // A sentence (clauses with commas) is no heading, however short.
-    let clauses = total > 25 && line.contains(['，', ',']);
+    let minor = matches!(
+        style,
+        Style::Arabic | Style::ArabicParen | Style::Decimal2 | Style::Decimal3
+    );
+    // A sentence (clauses with commas or semicolons) is no heading,
+    // however short.
+    let clauses = (total > 25 && line.contains(['，', ',']))
+        || line.trim_end_matches(['；', ';']).contains(['；', ';']);
     if !inner_stop && !list_item && !clauses {
         let short = if minor {
             total <= 30 && !line.ends_with('。')
@@ -267,13 +321,23 @@ fn shape(line: &str, style: Style, body_at: usize) -> Shape {
             return Shape::Heading;
         }
     }
-    // `（一）重大意义。党的十八大以来…`: a short title ending in 。, then text.
+    // `（一）重大意义。党的十八大以来…`: a short title ending in 。, then
+    // text. A title names a topic (`带量采购，以量换价`); a head with a modal
+    // verb (`…的建设要尽量避开…`) is the first sentence of a paragraph.
     if let Some(p) = rest.find('。') {
         let head = &rest[..p];
         let after = &rest[p + '。'.len_utf8()..];
-        if !head.is_empty()
-            && head.chars().count() <= 30
-            && !head.contains(['，', ',', '；', ';', '：', ':'])
+        let n = head.chars().count();
+        let commas = head.matches(['，', ',']).count();
+        let modal = ["要", "须", "不得", "可以", "能够", "已经", "将"]
+            .iter()
+            .any(|m| head.contains(m))
+            || modal_ying(head);
+        if n > 0
+            && n <= 30
+            && (commas == 0 || (commas == 1 && n <= 16))
+            && !head.contains(['；', ';', '：', ':'])
+            && !modal
             && !after.trim().is_empty()
         {
             return Shape::RunIn(body_at + p + '。'.len_utf8());
@@ -650,10 +714,7 @@ pub fn parse(
         let close = closing(lines, head.body_start, limit);
         if head.doc_number.is_some() || head.addressee.is_some() || close.is_some() {
             let body_end = close.as_ref().map_or(limit, |c| c.0.start);
-            let title: String = lines[head.title.clone()]
-                .iter()
-                .map(|l| l.text.trim())
-                .collect();
+            let title = join_title(&lines[head.title.clone()]);
             let first = head.title.start.min(head.doc_number.unwrap_or(usize::MAX));
             // Lines before the notice's head are no part of the document
             // (the page around it): the importer reports and leaves them.
@@ -668,6 +729,12 @@ pub fn parse(
             };
             let mut body_lines = lines[head.body_start..body_end].to_vec();
             mark_attachment_list(&mut body_lines);
+            // The 附件 list closes the notice's body: it is the notice's, not
+            // its last chapter's.
+            while body_lines.last().is_some_and(|l| l.plain) {
+                let l = body_lines.pop().expect("a line");
+                notice.postscript.insert(0, l.text.trim().to_string());
+            }
             notice.body = parse_body(&body_lines, ctx, warnings);
             if let Some((sig, date, note)) = close {
                 if !sig.is_empty() {
@@ -724,7 +791,8 @@ fn announced(notice: Option<&Notice>) -> Vec<String> {
         .body
         .preamble
         .iter()
-        .chain(n.body.units.iter().flat_map(|u| &u.blocks));
+        .chain(n.body.units.iter().flat_map(|u| &u.blocks))
+        .chain(&n.postscript);
     for t in texts {
         let plain: String = t.chars().filter(|&c| c != '\\').collect();
         for (s, e) in crate::references::book_titles(&plain) {
@@ -804,8 +872,13 @@ fn attachments(
         for end in (i + 1..=t).rev() {
             let joined: String = chunk[i..end].iter().map(|l| squeeze(l.text)).collect();
             let all_centered = chunk[i..end].iter().all(|l| l.centered);
-            if names.contains(&joined) || ends_with_doc_kind(&joined) || (all_centered && end == t)
-            {
+            let announced = names.iter().any(|n| {
+                n == &joined
+                    || n.strip_prefix(joined.as_str()).is_some_and(|rest| {
+                        rest.starts_with(['（', '(']) && rest.ends_with(['）', ')'])
+                    })
+            });
+            if announced || ends_with_doc_kind(&joined) || (all_centered && end == t) {
                 title_end = Some(end);
                 break;
             }
@@ -816,10 +889,31 @@ fn attachments(
             title_end = Some(i + 1);
         }
         if let Some(end) = title_end {
-            a.title = Some(chunk[i..end].iter().map(|l| l.text.trim()).collect());
+            a.title = Some(join_title(&chunk[i..end]));
             i = end;
         }
-        a.body = parse_body(&chunk[i..], ctx, warnings);
+        // Its own closing: 署名 lines and a date at its very end.
+        let mut rest = &chunk[i..];
+        if let Some(last) = rest.len().checked_sub(1) {
+            if last > 0 && is_date_line(rest[last].text) {
+                let mut s = last;
+                while s > 0 && last - s < 3 && signature_like(&rest[s - 1]) {
+                    s -= 1;
+                }
+                if s < last {
+                    a.signature = Some(
+                        rest[s..last]
+                            .iter()
+                            .map(|l| l.text.trim())
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    );
+                    a.date = Some(rest[last].text.trim().to_string());
+                    rest = &rest[..s];
+                }
+            }
+        }
+        a.body = parse_body(rest, ctx, warnings);
         out.push(a);
     }
     out
@@ -915,6 +1009,9 @@ pub fn parse_body(lines: &[Line], ctx: &Ctx, warnings: &mut Vec<Diagnostic>) -> 
     let mut paren = ('(', ')');
     // The highest section number so far (numbering may run on across chapters).
     let mut last_section = 0u32;
+    // Numbers of the section style seen on items that read as sentences
+    // since the last section: they are in the numbering, not missing.
+    let mut seen_items = 0u32;
     // Section-number gaps: (unit index of the section before the gap, missing count).
     let mut gaps: Vec<(usize, u32)> = Vec::new();
     let mut i = 0;
@@ -958,7 +1055,11 @@ pub fn parse_body(lines: &[Line], ctx: &Ctx, warnings: &mut Vec<Diagnostic>) -> 
             i += 1;
             continue;
         }
-        let heading = numbered(text).filter(|(style, ..)| heading_style(*style) && !l.plain);
+        // A numbered line of a heading style that reads as a sentence is a
+        // paragraph all the same (a document may number both).
+        let heading = numbered(text).filter(|(style, _, _, shape)| {
+            heading_style(*style) && !l.plain && *shape != Shape::Paragraph
+        });
         match heading {
             Some((style, n, number, shape))
                 if Some(style) == chapter_style && units.last().is_none_or(|u| n > u.chapter) =>
@@ -974,6 +1075,7 @@ pub fn parse_body(lines: &[Line], ctx: &Ctx, warnings: &mut Vec<Diagnostic>) -> 
                         format!("chapter numbering jumps from {} to {} at `{text}`", prev, n);
                     warnings.push(d);
                 }
+                seen_items = 0;
                 let (heading, first) = split_run_in(text, shape);
                 units.push(Unit {
                     chapter: n,
@@ -995,7 +1097,7 @@ pub fn parse_body(lines: &[Line], ctx: &Ctx, warnings: &mut Vec<Diagnostic>) -> 
                         ('(', ')')
                     };
                 }
-                let prev = units.last().map_or(0, |u| u.section);
+                let prev = units.last().map_or(0, |u| u.section).max(seen_items);
                 let (chapter_no, restart) = section_target(&units, n).expect("checked above");
                 let runs_on = prev == 0 && n == last_section + 1;
                 if restart {
@@ -1040,6 +1142,7 @@ pub fn parse_body(lines: &[Line], ctx: &Ctx, warnings: &mut Vec<Diagnostic>) -> 
                     }
                 }
                 last_section = n;
+                seen_items = 0;
                 let (heading, first) = split_run_in(text, shape);
                 units.push(Unit {
                     chapter: chapter_no,
@@ -1069,6 +1172,12 @@ pub fn parse_body(lines: &[Line], ctx: &Ctx, warnings: &mut Vec<Diagnostic>) -> 
                 u.blocks.extend(first);
             }
             _ => {
+                if let Some((style, n, _, _)) = numbered(text) {
+                    if Some(style) == section_style {
+                        seen_items = n;
+                        last_section = last_section.max(n);
+                    }
+                }
                 let u = match units.last_mut() {
                     Some(u) => u,
                     None => {
@@ -1399,7 +1508,8 @@ mod tests {
             n.title,
             "某县人民政府办公室关于印发某县甲办法和乙方案的通知"
         );
-        assert_eq!(n.body.preamble.len(), 3, "{:?}", n.body.preamble);
+        assert_eq!(n.body.preamble.len(), 1, "{:?}", n.body.preamble);
+        assert_eq!(n.postscript, vec!["附件：1．某县甲办法", "2．某县乙方案"]);
         assert_eq!(n.signature.as_deref(), Some("某县人民政府办公室"));
         assert_eq!(p.attachments.len(), 2);
         assert_eq!(p.attachments[0].label.as_deref(), Some("附件1"));
@@ -1463,6 +1573,72 @@ mod tests {
         assert!(w
             .iter()
             .any(|d| d.message.contains("no heading for chapter 二、")));
+    }
+
+    #[test]
+    fn headings_that_read_as_titles_and_sentences_that_do_not() {
+        let h = |s: &str| numbered(s).map(|h| h.3);
+        // A topic with a comma, run into its paragraph.
+        assert_eq!(
+            h("（一）带量采购，以量换价。在试点地区公立医疗机构报送的采购量基础上估算。"),
+            Some(Shape::RunIn("（一）带量采购，以量换价。".len()))
+        );
+        // A first sentence with a modal verb is not a title.
+        assert_eq!(
+            h("四、自动气象站的建设要尽量避开军事设施。勘察定点要征求意见。"),
+            Some(Shape::Paragraph)
+        );
+        // 应 in 应用 is no modal verb.
+        assert!(matches!(
+            h("一、太钢等应用反渗透膜分离技术减污节水情况。2002年太钢投资。"),
+            Some(Shape::RunIn(_))
+        ));
+        // Clauses with semicolons make a sentence, however short.
+        assert_eq!(
+            h("一、同意合建3个站；与澳门合建2个站。"),
+            Some(Shape::Paragraph)
+        );
+        // A numbered outline line ending in 。 is a provision, not a heading.
+        assert_eq!(
+            h("7.2　本预案由国务院办公厅负责解释。"),
+            Some(Shape::Paragraph)
+        );
+    }
+
+    #[test]
+    fn letter_spaced_titles_are_joined_and_word_spaces_kept() {
+        let ls = |t: &'static [&'static str]| -> Vec<Line<'static>> {
+            t.iter().map(|x| Line::text(1, x)).collect()
+        };
+        assert_eq!(
+            join_title(&ls(&[
+                "国务院办公厅关于印发",
+                "国 家 粮 食 应 急 预 案 的 函"
+            ])),
+            "国务院办公厅关于印发国家粮食应急预案的函"
+        );
+        assert_eq!(
+            join_title(&ls(&["温州市推行说理性行政处罚文书的", "指  导  意  见"])),
+            "温州市推行说理性行政处罚文书的指导意见"
+        );
+        assert_eq!(
+            join_title(&ls(&[
+                "关于贯彻落实《教育部 工商总局 质检总局关于校服的意见》的通知"
+            ])),
+            "关于贯彻落实《教育部 工商总局 质检总局关于校服的意见》的通知"
+        );
+    }
+
+    #[test]
+    fn an_attachment_keeps_its_own_closing() {
+        let src = "关于某报告的通知\n某政发〔2024〕1号\n各单位：\n现将《关于某事的报告》转发给你们。\n某县人民政府\n2024年1月2日\n关于某事的报告\n县政府：\n一、情况\n某事进展顺利。\n某县教育局\n2023年12月20日";
+        let mut w = Vec::new();
+        let p = parse(&lines(src), None, &ctx(src), &mut w);
+        let a = &p.attachments[0];
+        assert_eq!(a.title.as_deref(), Some("关于某事的报告"));
+        assert_eq!(a.signature.as_deref(), Some("某县教育局"));
+        assert_eq!(a.date.as_deref(), Some("2023年12月20日"));
+        assert_eq!(a.body.units[0].blocks, vec!["某事进展顺利。"]);
     }
 
     #[test]

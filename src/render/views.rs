@@ -431,6 +431,63 @@ impl Build<'_> {
     }
 }
 
+/// What closes a part of a document (the notice, an attachment): the
+/// lines after its last chapter that are its own (a 附件 list), its 署名
+/// (one line per office), date and 附注. Shown after the part's last text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Closing {
+    pub postscript: Vec<String>,
+    pub signature: Vec<String>,
+    pub date: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Closing {
+    /// The closing of the part whose head is `s` (in the language shown),
+    /// if it has one.
+    pub fn of(s: &Section) -> Option<Closing> {
+        let f = &s.front;
+        let c = Closing {
+            postscript: f.postscript.clone(),
+            signature: f
+                .signature
+                .as_deref()
+                .map(|x| x.lines().map(str::to_owned).collect())
+                .unwrap_or_default(),
+            date: f.date.clone(),
+            note: f.note.clone(),
+        };
+        (!c.postscript.is_empty()
+            || !c.signature.is_empty()
+            || c.date.is_some()
+            || c.note.is_some())
+        .then_some(c)
+    }
+}
+
+impl Build<'_> {
+    /// The closing that follows section `s` in reading order: the closing
+    /// of its part when `s` is the part's last file.
+    pub fn closing_after(&self, doc: &Document, s: &Section, lang: &Language) -> Option<Closing> {
+        let part = s.part().0;
+        let last = doc
+            .original
+            .sections
+            .iter()
+            .rev()
+            .find(|x| x.part().0 == part)?;
+        if last.id != s.id {
+            return None;
+        }
+        let head = doc
+            .original
+            .sections
+            .iter()
+            .find(|x| x.part() == (part, 0))?;
+        Closing::of(self.section_in(doc, &head.id, lang).0)
+    }
+}
+
 /// The documents a document cites, grouped by level (provincial first).
 #[derive(Debug, Clone, Serialize)]
 pub struct CitedGroup {

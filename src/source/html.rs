@@ -242,6 +242,7 @@ fn collapse(s: &str) -> String {
 struct Walker<'p> {
     page: &'p Page,
     lines: Vec<Line>,
+    figures: Vec<super::Figure>,
     current: String,
     current_at: usize,
     current_centered: bool,
@@ -252,6 +253,7 @@ impl<'p> Walker<'p> {
         Walker {
             page,
             lines: Vec::new(),
+            figures: Vec::new(),
             current: String::new(),
             current_at: 0,
             current_centered: false,
@@ -305,6 +307,15 @@ impl<'p> Walker<'p> {
         if name == "table" {
             self.flush();
             self.table(el, line);
+            return;
+        }
+        if name == "img" {
+            let v = el.value();
+            self.figures.push(super::Figure {
+                at: At { line, column: 1 },
+                src: v.attr("src").unwrap_or("").to_string(),
+                alt: v.attr("alt").unwrap_or("").to_string(),
+            });
             return;
         }
         if name == "br" {
@@ -589,8 +600,8 @@ fn key_value_cell(page: &Page, el: ElementRef) -> Option<Cell> {
     })
 }
 
-/// The metadata cells and the body lines of an HTML page.
-pub fn extract(text: &str, path: &Path) -> Result<(Vec<Cell>, Vec<Line>)> {
+/// The metadata cells, the body lines and the body's images of an HTML page.
+pub fn extract(text: &str, path: &Path) -> Result<(Vec<Cell>, Vec<Line>, Vec<super::Figure>)> {
     let page = Page::parse(text);
     let body = body_container(&page).ok_or_else(|| {
         Diagnostic::error(format!(
@@ -604,7 +615,7 @@ pub fn extract(text: &str, path: &Path) -> Result<(Vec<Cell>, Vec<Line>)> {
     let mut w = Walker::new(&page);
     w.walk(body, false);
     w.flush();
-    Ok((cells, w.lines))
+    Ok((cells, w.lines, w.figures))
 }
 
 #[cfg(test)]
@@ -612,7 +623,8 @@ mod tests {
     use super::*;
 
     fn run(html: &str) -> (Vec<Cell>, Vec<Line>) {
-        extract(html, Path::new("t.html")).unwrap()
+        let (c, l, _) = extract(html, Path::new("t.html")).unwrap();
+        (c, l)
     }
 
     #[test]

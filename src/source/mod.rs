@@ -176,6 +176,15 @@ impl Notes {
     }
 }
 
+/// An image in the body of an HTML page: gongkai imports text, so it is
+/// reported, never dropped without a word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub at: At,
+    pub src: String,
+    pub alt: String,
+}
+
 /// A page, read.
 #[derive(Debug, Clone)]
 pub struct Extract {
@@ -185,6 +194,8 @@ pub struct Extract {
     pub text: String,
     pub cells: Vec<Cell>,
     pub lines: Vec<Line>,
+    /// Images in the body (HTML only).
+    pub figures: Vec<Figure>,
 }
 
 /// Whether decoded text is an HTML page rather than plain text: judged by
@@ -257,13 +268,14 @@ pub fn extract(bytes: &[u8], path: &Path) -> Result<Extract> {
             .into());
     }
     if looks_like_html(&text) {
-        let (cells, lines) = html::extract(&text, path)?;
+        let (cells, lines, figures) = html::extract(&text, path)?;
         Ok(Extract {
             format: Format::Html,
             encoding,
             text,
             cells,
             lines,
+            figures,
         })
     } else {
         let (cells, lines) = text::extract(&text);
@@ -273,6 +285,7 @@ pub fn extract(bytes: &[u8], path: &Path) -> Result<Extract> {
             text,
             cells,
             lines,
+            figures: Vec::new(),
         })
     }
 }

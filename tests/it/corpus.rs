@@ -174,3 +174,112 @@ fn county_pages_give_right_fields_or_none() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The structure of seventeen documents of different kinds (批复, 复函,
+/// notices with attachments, opinions, a 暂行办法 with 第N章 and 第N条, a
+/// notice with a table), as read by eye from each page
+/// (tests/fixtures/corpus/govcn/structure.json): every content file in
+/// reading order, with its title or heading, the notice's 文号, 主送机关,
+/// 署名, date and 附注, the articles a file holds and its tables. From the
+/// page's HTML and from its text alike.
+#[test]
+fn seventeen_documents_have_the_structure_read_by_eye() {
+    let text = std::fs::read_to_string(corpus().join("govcn/structure.json")).unwrap();
+    let expected: BTreeMap<String, Vec<serde_json::Value>> = serde_json::from_str(&text).unwrap();
+    assert!(expected.len() >= 10);
+    let mut wrong = Vec::new();
+    for (name, files) in &expected {
+        for ext in ["html", "txt"] {
+            let path = corpus().join(format!("govcn/{name}.{ext}"));
+            let imp = import_bytes(&std::fs::read(&path).unwrap(), &path, "doc").unwrap();
+            // The content files in reading order.
+            let mut got: Vec<(gongkai::content::FrontMatter, String, String)> = imp
+                .files
+                .iter()
+                .filter(|f| f.path.extension().is_some_and(|x| x == "md"))
+                .map(|f| {
+                    let text = String::from_utf8(f.bytes.clone()).unwrap();
+                    let (yaml, body, _) =
+                        gongkai::content::yaml::split_front_matter(&text, &f.path).unwrap();
+                    (
+                        serde_yaml_ng::from_str(yaml).unwrap(),
+                        body.to_string(),
+                        f.path.to_string_lossy().into_owned(),
+                    )
+                })
+                .collect();
+            got.sort_by_key(|(front, _, file)| {
+                let kind = front.kind.unwrap();
+                let part = match kind {
+                    gongkai::content::Kind::Notice => (0, 0),
+                    _ if front.in_notice => (0, 1),
+                    gongkai::content::Kind::Attachment => (front.attachment.max(1), 0),
+                    _ => (front.attachment.max(1), 1),
+                };
+                (part, front.chapter, front.section, file.clone())
+            });
+            let files_got: Vec<&str> = got.iter().map(|g| g.2.as_str()).collect();
+            let files_want: Vec<&str> = files.iter().map(|f| f["file"].as_str().unwrap()).collect();
+            if files_got != files_want {
+                wrong.push(format!(
+                    "{name}.{ext}: files {files_got:?}, want {files_want:?}"
+                ));
+                continue;
+            }
+            for ((front, body, file), want) in got.iter().zip(files) {
+                let check = |key: &str, value: Option<&str>| {
+                    let w = want.get(key).and_then(|v| v.as_str());
+                    (want.get(key).is_some() && w != value)
+                        .then(|| format!("{name}.{ext} {file} {key}: got {value:?}, want {w:?}"))
+                };
+                let fields = [
+                    ("title", front.title.as_deref()),
+                    ("heading", front.heading.as_deref()),
+                    ("doc_number", front.doc_number.as_deref()),
+                    ("addressees", front.addressees.as_deref()),
+                    ("signature", front.signature.as_deref()),
+                    ("date", front.date.as_deref()),
+                    ("note", front.note.as_deref()),
+                    ("label", front.label.as_deref()),
+                ];
+                wrong.extend(fields.iter().filter_map(|(k, v)| check(k, *v)));
+                if let Some(arts) = want.get("articles") {
+                    let numbers: Vec<u64> = gongkai::markdown::plain_blocks(body)
+                        .iter()
+                        .filter_map(|b| {
+                            let n = match front.articles.as_deref() {
+                                Some("N、") => gongkai::text::dun_number(&b.text),
+                                Some(_) => gongkai::text::article_number(&b.text),
+                                None => None,
+                            };
+                            n.map(u64::from)
+                        })
+                        .collect();
+                    let want: Vec<u64> = arts
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|a| a.as_u64().unwrap())
+                        .collect();
+                    if numbers != want {
+                        wrong.push(format!(
+                            "{name}.{ext} {file} articles: got {numbers:?}, want {want:?}"
+                        ));
+                    }
+                }
+                if let Some(n) = want.get("tables").and_then(|t| t.as_u64()) {
+                    let tables = gongkai::markdown::plain_blocks(body)
+                        .iter()
+                        .filter(|b| b.kind == gongkai::markdown::BlockKind::Table)
+                        .count() as u64;
+                    if tables != n {
+                        wrong.push(format!(
+                            "{name}.{ext} {file} tables: got {tables}, want {n}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::content::{Document, Kind};
 use crate::diagnostic::Result;
 use crate::render::meta::{article_meta, excerpt, json_ld, page_title};
-use crate::render::views::{BlockView, CitedGroup, ColumnView, DocView};
+use crate::render::views::{BlockView, CitedGroup, Closing, ColumnView, DocView};
 use crate::render::{Build, Language, Out, PageKind, Reach};
 
 pub struct DocumentPage;
@@ -20,6 +20,9 @@ struct Part<'a> {
     front: &'a crate::content::FrontMatter,
     blocks: Vec<BlockView>,
     translated: bool,
+    /// The part's closing, when it follows this head (the part has no
+    /// chapters): otherwise it is on its last chapter's page.
+    closing: Option<Closing>,
 }
 
 #[derive(Serialize)]
@@ -63,6 +66,7 @@ impl PageKind for DocumentPage {
                     front: &shown.front,
                     blocks: b.block_views(&linker, shown, true),
                     translated,
+                    closing: b.closing_after(doc, s, lang),
                 });
             }
         }

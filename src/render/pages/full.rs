@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::content::{Document, Kind};
 use crate::diagnostic::Result;
 use crate::render::meta::page_title;
-use crate::render::views::{BlockView, ColumnView, DocView, HeadingView};
+use crate::render::views::{BlockView, Closing, ColumnView, DocView, HeadingView};
 use crate::render::{link::Linker, Build, Language, Out, PageKind, Reach};
 
 pub struct Full;
@@ -20,6 +20,7 @@ struct FullSection<'a> {
     blocks: Vec<BlockView>,
     columns: Vec<ColumnView>,
     translated: bool,
+    closing: Option<Closing>,
 }
 
 #[derive(Serialize)]
@@ -78,6 +79,7 @@ impl PageKind for Full {
                 blocks: b.block_views(&l, shown, true),
                 columns,
                 translated,
+                closing: b.closing_after(doc, s, lang),
             });
         }
         let css = b

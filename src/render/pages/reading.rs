@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::content::{Document, Kind, Section};
 use crate::diagnostic::Result;
 use crate::render::meta::{article_meta, excerpt, page_title};
-use crate::render::views::{BlockView, ColumnView, DocHead, HeadingView, Link};
+use crate::render::views::{BlockView, Closing, ColumnView, DocHead, HeadingView, Link};
 use crate::render::{Build, Language, Out, PageKind, Reach};
 
 pub struct Reading;
@@ -25,6 +25,8 @@ struct SectionPage<'a> {
     parallel_url: Option<String>,
     prev: Option<Link>,
     next: Option<Link>,
+    /// The closing of the notice or attachment this page ends.
+    closing: Option<Closing>,
 }
 
 impl PageKind for Reading {
@@ -118,6 +120,7 @@ impl PageKind for Reading {
                 parallel_url: chapter
                     .filter(|_| b.has_parallel(doc, lang))
                     .map(|c| b.routes.parallel(&doc.id, &c.id, lang)),
+                closing: b.closing_after(doc, s, lang),
                 prev: i.checked_sub(1).map(|j| link_of(reading[j])),
                 next: reading.get(i + 1).map(|x| link_of(x)),
                 heading,
