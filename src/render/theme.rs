@@ -139,6 +139,11 @@ impl Theme {
                 let bytes = std::fs::read(entry.path()).map_err(|e| {
                     Diagnostic::error(format!("cannot read {}: {e}", entry.path().display()))
                 })?;
+                let bytes = if rel.extension().is_some_and(|e| e == "css") {
+                    minify_css(&bytes)
+                } else {
+                    bytes
+                };
                 assets.push((rel, bytes));
             }
         }
@@ -179,6 +184,28 @@ impl Theme {
             }),
             Err(e) => Err(template_error(&e, &self.dir.join("templates"))),
         }
+    }
+}
+
+/// A stylesheet minified once, when the theme loads, by minify-html's CSS
+/// minifier (lightningcss): the pages ask for it, and full.html inlines it.
+/// Templates are compacted instead (`compact_template`): minify-html
+/// cannot read a template whose `{% if %}` stands inside a start tag
+/// (`<td{% if x %} class="u"{% endif %}>`), which the theme's templates do.
+pub fn minify_css(css: &[u8]) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        keep_closing_tags: true,
+        ..minify_html::Cfg::default()
+    };
+    let mut wrapped = b"<style>".to_vec();
+    wrapped.extend_from_slice(css);
+    wrapped.extend_from_slice(b"</style>");
+    let out = minify_html::minify(&wrapped, &cfg);
+    match (out.strip_prefix(b"<style>"), out.ends_with(b"</style>")) {
+        (Some(rest), true) => rest[..rest.len() - b"</style>".len()].to_vec(),
+        // Not what a stylesheet minifies to: keep it as written.
+        _ => css.to_vec(),
     }
 }
 
