@@ -42,6 +42,12 @@ pub fn check_site(site: &Site) -> Report {
             stats.paragraphs, stats.numbers, stats.citations, stats.terms, stats.exceptions
         ));
     }
+    if stats.untranslated > 0 {
+        report.summary.push(format!(
+            "translation: {} units of partial translations are not translated yet (shown in Chinese)",
+            stats.untranslated
+        ));
+    }
     let places = crate::references::collect(site);
     let (unresolved, warnings) = crate::references::diagnose(site, &places);
     if unresolved.is_empty() {

@@ -20,6 +20,8 @@ pub struct Stats {
     pub citations: usize,
     pub terms: usize,
     pub exceptions: usize,
+    /// Units of partial translations not translated yet.
+    pub untranslated: usize,
 }
 
 /// A number as the Chinese writes it, and the values the English may show.
@@ -224,7 +226,10 @@ fn term_present(term: &Term, lower: &str) -> bool {
 pub fn check(site: &Site, doc: &Document, stats: &mut Stats) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (code, t) in &doc.translations {
-        errors.extend(check_translation(site, doc, &t.text, code == "en", stats));
+        let Some(lang) = site.config.languages.iter().find(|l| &l.code == code) else {
+            continue;
+        };
+        errors.extend(check_translation(site, doc, &t.text, lang, stats));
     }
     errors
 }
@@ -233,23 +238,33 @@ fn check_translation(
     site: &Site,
     doc: &Document,
     en: &crate::content::Text,
-    english: bool,
+    lang: &crate::content::LanguageConfig,
     stats: &mut Stats,
 ) -> Vec<Diagnostic> {
+    let english = lang.code == "en";
     let mut errors = Vec::new();
     let file_name = |s: &Section| s.file.file_name().map(|n| n.to_owned());
     for s in &doc.original.sections {
         if !en.sections.iter().any(|e| file_name(e) == file_name(s)) {
+            if lang.partial {
+                // Shown in Chinese, marked untranslated.
+                stats.untranslated += 1;
+                continue;
+            }
             errors.push(
-                Diagnostic::error(format!("{} has no English counterpart", s.file.display()))
-                    .in_file(&s.file)
-                    .hint(format!(
-                        "translate it into {}",
-                        doc.dir
-                            .join("en")
-                            .join(s.file.file_name().unwrap_or_default())
-                            .display()
-                    )),
+                Diagnostic::error(format!(
+                    "{} has no {} counterpart",
+                    s.file.display(),
+                    lang.name
+                ))
+                .in_file(&s.file)
+                .hint(format!(
+                    "translate it into {}, or mark the language `partial: true` in site.yaml",
+                    doc.dir
+                        .join(&lang.code)
+                        .join(s.file.file_name().unwrap_or_default())
+                        .display()
+                )),
             );
         }
     }
@@ -263,9 +278,10 @@ fn check_translation(
             errors.push(
                 Diagnostic::error(format!("{} has no Chinese counterpart", e.file.display()))
                     .in_file(&e.file)
-                    .hint(
-                        "English files mirror the Chinese files one for one: rename or remove it",
-                    ),
+                    .hint(format!(
+                        "{} files mirror the Chinese files one for one: rename or remove it",
+                        lang.name
+                    )),
             );
             continue;
         };

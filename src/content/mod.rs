@@ -88,6 +88,10 @@ pub struct LanguageConfig {
     /// The portal's name in this language (empty: `title`).
     #[serde(default)]
     pub title: String,
+    /// A translation of only some units: the others show the published
+    /// text, marked as untranslated, and `check` does not ask for them.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 fn default_languages() -> Vec<LanguageConfig> {
@@ -98,6 +102,7 @@ fn default_languages() -> Vec<LanguageConfig> {
             tag: "zh-Hans".into(),
             authoritative: true,
             title: String::new(),
+            partial: false,
         },
         LanguageConfig {
             code: "en".into(),
@@ -105,6 +110,7 @@ fn default_languages() -> Vec<LanguageConfig> {
             tag: "en".into(),
             authoritative: false,
             title: String::new(),
+            partial: false,
         },
     ]
 }

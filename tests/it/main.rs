@@ -9,6 +9,7 @@ mod browser;
 mod corpus;
 mod hostile_input;
 mod import_forms;
+mod languages;
 mod nginx;
 mod output_guard;
 mod publishing;
