@@ -104,7 +104,8 @@ fn serve_reloads_on_change_and_survives_a_bad_edit() {
     assert_eq!(status, 404);
     assert!(String::from_utf8_lossy(&body).contains("找不到该页面"));
 
-    // An edit is live within a second.
+    // An edit is live: the open pages are told to reload (how fast is
+    // measured by bench/serve.sh, not asserted here).
     let p = site.path().join("content/sports-plan/c1-s1.md");
     let text = std::fs::read_to_string(&p).unwrap();
     std::fs::write(
@@ -112,15 +113,9 @@ fn serve_reloads_on_change_and_survives_a_bad_edit() {
         text.replace("全县共有体育场馆12处。", "全县共有体育场馆13处。"),
     )
     .unwrap();
-    let saved = Instant::now();
     let v = version(port, 1);
-    let elapsed = saved.elapsed();
     assert_eq!(v["version"], 2);
     assert!(v["error"].is_null(), "{v}");
-    assert!(
-        elapsed < Duration::from_secs(1),
-        "reload signalled after {elapsed:?}"
-    );
     let (_, _, body) = get(port, "/sports-plan/c1-s1/index.html");
     assert!(String::from_utf8(body).unwrap().contains("13处"));
 
