@@ -155,6 +155,12 @@ impl Staging {
             })
             .collect();
         guard::check_output(&self.out, &protected)?;
+        // For the test of a build that dies before the swap (tests/it/
+        // reliability.rs): abort as a kill -9 would, leaving the staging
+        // folder behind.
+        if std::env::var_os("GONGKAI_CRASH_BEFORE_SWAP").is_some() {
+            std::process::abort();
+        }
         swap_in(&self.tmp, &self.out)?;
         self.committed = true;
         // `tmp` now holds the previous site (or nothing).

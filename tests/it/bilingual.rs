@@ -50,12 +50,18 @@ fn the_reviewed_english_does_not_regress() {
     // Box 4's second item has no name in the Chinese, nor in the English.
     let c3s4 = std::fs::read_to_string(dir.join("c3-s4.md")).unwrap();
     let front: gongkai::content::FrontMatter = serde_yaml_ng::from_str(
-        gongkai::content::yaml::split_front_matter(&c3s4, &dir.join("c3-s4.md")).unwrap().0,
+        gongkai::content::yaml::split_front_matter(&c3s4, &dir.join("c3-s4.md"))
+            .unwrap()
+            .0,
     )
     .unwrap();
     let box4 = front.columns.iter().find(|c| c.number == 4).unwrap();
     assert_eq!(box4.items[1].name, "");
-    assert!(box4.items[1].text.starts_with("Continue the"), "{}", box4.items[1].text);
+    assert!(
+        box4.items[1].text.starts_with("Continue the"),
+        "{}",
+        box4.items[1].text
+    );
 }
 
 #[test]
