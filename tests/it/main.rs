@@ -6,6 +6,7 @@ mod common;
 mod bad_input;
 mod bilingual;
 mod browser;
+mod bundle;
 mod hostile_input;
 mod import_forms;
 mod nginx;
