@@ -180,6 +180,21 @@ pub struct DocView {
     pub translated: bool,
 }
 
+/// A document's or plain page's pages, each rendered and written as soon
+/// as its context is made: a document of 10,000 sections held the contexts
+/// of all its pages before the first was rendered.
+struct RenderedPages<'a> {
+    render: &'a (dyn Fn(PageJob) -> Result<(String, usize)> + Sync),
+    /// Each page's path and size, or its error.
+    written: Vec<Result<(String, usize)>>,
+}
+
+impl RenderedPages<'_> {
+    fn push(&mut self, job: PageJob) {
+        self.written.push((self.render)(job));
+    }
+}
+
 /// A page to render: template, its path and context.
 struct PageJob {
     path: String,
@@ -392,17 +407,26 @@ pub fn render_scope(
         .chain(units.into_par_iter().flat_map_iter(|(li, unit)| {
             let (lang, docs) = &views[li];
             let lang = *lang;
-            let mut jobs = Vec::new();
+            let mut jobs = RenderedPages {
+                render: &render_one,
+                written: Vec::new(),
+            };
             match unit {
                 Unit::Doc(i) => {
                     let (doc, view) = (&site.documents[i], &docs[i]);
-                    document_pages(site, theme, doc, view, lang, places, &mut jobs);
-                    parallel_pages(site, theme, doc, view, lang, &mut jobs);
-                    full_page(site, theme, doc, view, lang, &mut jobs);
+                    // Every page of the document gets `doc`, contents and
+                    // all: made into a template value once and shared (its
+                    // maps and lists are reference-counted), not copied into
+                    // each page's context, which made a document's memory
+                    // grow with the square of its sections.
+                    let doc_value = &tera::Value::from_serializable(view);
+                    document_pages(site, theme, doc, view, doc_value, lang, places, &mut jobs);
+                    parallel_pages(site, theme, doc, view, doc_value, lang, &mut jobs);
+                    full_page(site, theme, doc, view, doc_value, lang, &mut jobs);
                 }
                 Unit::Page(i) => plain_page(site, theme, &site.pages[i], lang, &mut jobs),
             }
-            jobs.into_iter().map(render_one)
+            jobs.written
         }))
         .collect();
     let mut written = Vec::with_capacity(rendered.len() + theme.assets.len() + 8);
@@ -1145,14 +1169,18 @@ fn column_view(linker: &Linker, s: &Section, c: &Column, theme: &Theme) -> Colum
 }
 
 fn all_columns(linker: &Linker, theme: &Theme) -> Vec<ColumnView> {
-    linker
-        .doc
-        .expect("boxes belong to a document")
-        .zh
+    boxes_of(linker.doc.expect("boxes belong to a document"))
+        .into_iter()
+        .map(|(s, c)| column_view(linker, s, c, theme))
+        .collect()
+}
+
+/// The document's boxes in reading order, each with its section.
+fn boxes_of(doc: &Document) -> Vec<(&Section, &Column)> {
+    doc.zh
         .sections
         .iter()
         .flat_map(|s| s.front.columns.iter().map(move |c| (s, c)))
-        .map(|(s, c)| column_view(linker, s, c, theme))
         .collect()
 }
 
@@ -1251,9 +1279,11 @@ fn document_pages(
     theme: &Theme,
     doc: &Document,
     view: &DocView,
+    // `view` as a template value, shared by the document's pages.
+    doc_value: &tera::Value,
     lang: Lang,
     places: &[crate::references::Place],
-    jobs: &mut Vec<PageJob>,
+    jobs: &mut RenderedPages,
 ) {
     let raw = site.config.allow_raw_html;
     let linker_at = |path: &str| Linker {
@@ -1292,7 +1322,7 @@ fn document_pages(
         .iter()
         .find(|r| r.document_id == doc.id);
     let mut ctx = base_context(site, theme, lang, &view.url);
-    ctx.insert("doc", view);
+    ctx.insert_value("doc", doc_value.clone());
     ctx.insert("parts", &parts);
     ctx.insert("columns", &all_columns(&linker, theme));
     ctx.insert(
@@ -1364,7 +1394,7 @@ fn document_pages(
             .map(|c| column_view(&linker, s, c, theme))
             .collect();
         let mut ctx = base_context(site, theme, lang, &url);
-        ctx.insert("doc", view);
+        ctx.insert_value("doc", doc_value.clone());
         ctx.insert("section_id", &s.id);
         ctx.insert(
             "kind",
@@ -1414,7 +1444,7 @@ fn document_pages(
     let mut ctx = base_context(site, theme, lang, &view.columns_url);
     let boxes_title = t(theme, lang, "boxes").to_string();
     let index_columns = all_columns(&linker_at(&view.columns_url), theme);
-    ctx.insert("doc", view);
+    ctx.insert_value("doc", doc_value.clone());
     ctx.insert("columns", &index_columns);
     ctx.insert(
         "title",
@@ -1430,10 +1460,13 @@ fn document_pages(
         template: "boxes.html",
         ctx,
     });
-    for (i, c) in index_columns.iter().enumerate() {
-        let column = all_columns(&linker_at(&c.url), theme).swap_remove(i);
+    // Each box page's own view only (its links are relative to its page):
+    // all the boxes' views for every box page grew with the square of
+    // their number.
+    for (i, (c, (s, column))) in index_columns.iter().zip(boxes_of(doc)).enumerate() {
+        let column = column_view(&linker_at(&c.url), s, column, theme);
         let mut ctx = base_context(site, theme, lang, &c.url);
-        ctx.insert("doc", view);
+        ctx.insert_value("doc", doc_value.clone());
         ctx.insert("column", &column);
         ctx.insert("prev", &i.checked_sub(1).map(|j| &index_columns[j]));
         ctx.insert("next", &index_columns.get(i + 1));
@@ -1495,8 +1528,10 @@ fn parallel_pages(
     theme: &Theme,
     doc: &Document,
     view: &DocView,
+    // `view` as a template value, shared by the document's pages.
+    doc_value: &tera::Value,
     lang: Lang,
-    jobs: &mut Vec<PageJob>,
+    jobs: &mut RenderedPages,
 ) {
     if doc.en.is_none() {
         return;
@@ -1598,7 +1633,7 @@ fn parallel_pages(
             heading_view(doc, section_in(doc, &ch.id, lang).0, lang, theme).text
         );
         let mut ctx = base_context(site, theme, lang, &url);
-        ctx.insert("doc", view);
+        ctx.insert_value("doc", doc_value.clone());
         ctx.insert("rows", &rows);
         ctx.insert("chapter_title", &title_zh);
         ctx.insert("heading", &title);
@@ -1648,8 +1683,10 @@ fn full_page(
     theme: &Theme,
     doc: &Document,
     view: &DocView,
+    // `view` as a template value, shared by the document's pages.
+    doc_value: &tera::Value,
     lang: Lang,
-    jobs: &mut Vec<PageJob>,
+    jobs: &mut RenderedPages,
 ) {
     let url = format!("{}{}/full.html", lang.prefix, doc.id);
     let mut sections = Vec::new();
@@ -1685,7 +1722,7 @@ fn full_page(
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
     let mut ctx = base_context(site, theme, lang, &url);
-    ctx.insert("doc", view);
+    ctx.insert_value("doc", doc_value.clone());
     ctx.insert("sections", &sections);
     ctx.insert("inline_css", &css.replace("</", "<\\/"));
     ctx.insert("title", &page_title(&[&view.title], site, lang));
@@ -1765,7 +1802,7 @@ fn plain_page(
     theme: &Theme,
     page: &crate::content::Page,
     lang: Lang,
-    jobs: &mut Vec<PageJob>,
+    jobs: &mut RenderedPages,
 ) {
     let (shown, translated) = match (&page.en, lang) {
         (Some(en), EN) => (en, true),

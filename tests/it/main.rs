@@ -15,6 +15,7 @@ mod publishing;
 mod references;
 mod reliability;
 mod roundtrip;
+mod scale;
 mod search;
 mod seed;
 mod serve;
