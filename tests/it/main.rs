@@ -19,3 +19,4 @@ mod scale;
 mod search;
 mod seed;
 mod serve;
+mod serve_http;
