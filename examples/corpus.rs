@@ -1,7 +1,7 @@
 //! Benchmark corpora and measurements for gongkai (see BENCHMARKS.md).
 //!
 //! ```text
-//! cargo run --release --example corpus -- gen --out DIR [--pages N] [--docs D] [--seed S]
+//! cargo run --release --example corpus -- gen --out DIR [--pages N] [--docs D] [--sections N] [--seed S]
 //!                                            [--hugo DIR] [--mdbook DIR] [--force]
 //! cargo run --release --example corpus -- stages --root DIR [--runs R] [--out DIR]
 //! ```
@@ -16,6 +16,10 @@
 //!   languages) with their own 索引号, 发文字号, dates and figures, rewritten
 //!   consistently in source.txt, document.yaml and the text, so each passes
 //!   `gongkai check`;
+//! - with `--sections N`, one document `long-plan` of N sections: the seed's
+//!   metadata, notice and preamble, then chapters of ten sections each, two
+//!   of the seed's paragraphs a section and a box in every tenth, both
+//!   languages, with a source.txt that its text equals;
 //! - site.yaml and themes/ (copied from the repository), and for documents
 //!   content/references.yaml and content/glossary.yaml.
 //!
@@ -57,6 +61,10 @@ enum Command {
         /// Synthetic disclosure documents (copies of the seed plan).
         #[arg(long, default_value_t = 0)]
         docs: usize,
+        /// Also one long document, `long-plan`, of this many sections (ten
+        /// to a chapter, a box in every tenth), both languages.
+        #[arg(long, default_value_t = 0)]
+        sections: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Also write the pages as a Hugo site here.
@@ -100,6 +108,7 @@ fn main() {
             out,
             pages,
             docs,
+            sections,
             seed,
             hugo,
             mdbook,
@@ -109,6 +118,7 @@ fn main() {
             out,
             pages,
             docs,
+            sections,
             seed,
             hugo,
             mdbook,
@@ -153,6 +163,7 @@ struct Gen {
     out: PathBuf,
     pages: usize,
     docs: usize,
+    sections: usize,
     seed: u64,
     hugo: Option<PathBuf>,
     mdbook: Option<PathBuf>,
@@ -466,19 +477,26 @@ fn gen(g: &Gen) -> Res<()> {
         )?;
     }
 
-    if g.docs > 0 {
+    if g.docs > 0 || g.sections > 0 {
         for f in ["references.yaml", "glossary.yaml"] {
             let from = g.repo.join("content").join(f);
             if from.is_file() {
                 io(fs::copy(&from, content.join(f)), "copy", &from)?;
             }
         }
+    }
+    if g.docs > 0 {
         let seed_dir = g.repo.join("content").join(SEED_DOC);
         let figures = figures(&seed_dir)?;
         let mut drng = Rng(g.seed ^ 0xD0C5);
         for k in 0..g.docs {
             write_document(&seed_dir, &content, k, &figures, &mut drng)?;
         }
+    }
+
+    if g.sections > 0 {
+        let seed_dir = g.repo.join("content").join(SEED_DOC);
+        write_long_document(&seed_dir, &content, g.sections, &pool)?;
     }
 
     if let Some(dir) = &g.hugo {
@@ -490,10 +508,11 @@ fn gen(g: &Gen) -> Res<()> {
 
     let bytes: usize = pages.iter().map(|p| p.zh_body.len()).sum();
     eprintln!(
-        "corpus: {} pages (Chinese body {} bytes on average) and {} documents in {} (seed {})",
+        "corpus: {} pages (Chinese body {} bytes on average), {} documents and {} sections of long-plan in {} (seed {})",
         pages.len(),
         bytes.checked_div(pages.len()).unwrap_or(0),
         g.docs,
+        g.sections,
         g.out.display(),
         g.seed
     );
@@ -671,6 +690,129 @@ fn write_document(
         write(&to, text.as_bytes())?;
     }
     Ok(())
+}
+
+/// The heading's text without its number (`(一)发展基础。` → `发展基础。`).
+fn unnumbered(heading: &str) -> &str {
+    heading
+        .char_indices()
+        .take(8)
+        .find(|(_, c)| matches!(c, '、' | ')' | '）'))
+        .map_or(heading, |(i, c)| heading[i + c.len_utf8()..].trim_start())
+}
+
+/// `long-plan`: the seed's metadata, notice and preamble, then `n` sections
+/// in chapters of ten, each with two of the seed's paragraphs, and a box in
+/// every tenth section. source.txt is the seed's up to its first chapter,
+/// then the text of the generated files, so the document passes check.
+fn write_long_document(seed_dir: &Path, content: &Path, n: usize, pool: &Pool) -> Res<()> {
+    let target = content.join("long-plan");
+    for f in [
+        "document.yaml",
+        "notice.md",
+        "main.md",
+        "en/document.yaml",
+        "en/notice.md",
+        "en/main.md",
+    ] {
+        let from = seed_dir.join(f);
+        let text = io(fs::read(&from), "read", &from)?;
+        write(&target.join(f), &text)?;
+    }
+    let source_path = seed_dir.join("source.txt");
+    let seed_source = io(fs::read_to_string(&source_path), "read", &source_path)?;
+    let first_chapter = seed_source
+        .find("\n一、")
+        .ok_or_else(|| format!("{} has no chapter 一、", source_path.display()))?;
+    let mut source = seed_source[..first_chapter + 1].to_string();
+    let plain = |md: &str| -> String {
+        gongkai::markdown::plain_blocks(md)
+            .into_iter()
+            .map(|b| b.text + "\n")
+            .collect()
+    };
+    let chapters = n.div_ceil(10);
+    let mut boxes = 0;
+    let mut taken = 0;
+    for k in 1..=chapters {
+        let (zh_h, en_h) = &pool.headings[k % pool.headings.len()];
+        let (zh_title, en_title) = (
+            format!("第{k}章 {}", unnumbered(zh_h)),
+            format!("Chapter {k} {}", unnumbered(en_h)),
+        );
+        for (dir, heading, number) in [
+            ("", &zh_title, format!("第{k}章")),
+            ("en/", &en_title, format!("Chapter {k}")),
+        ] {
+            let front = format!(
+                "---\nkind: chapter\nchapter: {k}\nheading: {}\nnumber: {}\n---\n",
+                quoted(heading),
+                quoted(&number)
+            );
+            write(&target.join(format!("{dir}c{k}.md")), front.as_bytes())?;
+        }
+        source.push_str(&zh_title);
+        source.push('\n');
+        let in_chapter = (n - (k - 1) * 10).min(10);
+        for j in 1..=in_chapter {
+            let (zh_h, en_h) = &pool.headings[(k * 10 + j) % pool.headings.len()];
+            let (zh_heading, en_heading) = (
+                format!("({j}){}", unnumbered(zh_h)),
+                format!("({j}) {}", unnumbered(en_h)),
+            );
+            let paragraphs: Vec<&(String, String)> = (0..2)
+                .map(|p| &pool.paragraphs[(taken + p) % pool.paragraphs.len()])
+                .collect();
+            taken += 2;
+            let column = (j == 10).then(|| {
+                boxes += 1;
+                let items: Vec<&(String, String, String, String)> = (0..3)
+                    .map(|i| &pool.items[(boxes * 3 + i) % pool.items.len()])
+                    .collect();
+                (boxes, items)
+            });
+            for (dir, zh) in [("", true), ("en/", false)] {
+                let mut front = format!(
+                    "---\nkind: section\nchapter: {k}\nsection: {j}\nheading: {}\nnumber: {}\n",
+                    quoted(if zh { &zh_heading } else { &en_heading }),
+                    quoted(&format!("({j})"))
+                );
+                if let Some((b, items)) = &column {
+                    let title = if zh { "重点项目" } else { "Key Projects" };
+                    front.push_str(&format!(
+                        "columns:\n- number: {b}\n  title: {}\n  items:\n",
+                        quoted(title)
+                    ));
+                    for (zn, zt, en, et) in items {
+                        let (name, text) = if zh { (zn, zt) } else { (en, et) };
+                        front.push_str(&format!(
+                            "  - name: {}\n    text: {}\n",
+                            quoted(name),
+                            quoted(text)
+                        ));
+                    }
+                }
+                front.push_str("---\n\n");
+                for (zp, ep) in &paragraphs {
+                    front.push_str(if zh { zp } else { ep });
+                    front.push_str("\n\n");
+                }
+                write(&target.join(format!("{dir}c{k}-s{j}.md")), front.as_bytes())?;
+            }
+            source.push_str(&zh_heading);
+            source.push('\n');
+            for (zp, _) in &paragraphs {
+                source.push_str(&plain(zp));
+            }
+            if let Some((b, items)) = &column {
+                source.push_str(&format!("专栏{b} 重点项目\n"));
+                for (name, text, _, _) in items {
+                    source.push_str(&format!("{name}。{text}\n"));
+                }
+            }
+        }
+    }
+    write(&target.join("source.txt"), source.as_bytes())
 }
 
 // ------------------------------------------------------------ hugo, mdbook

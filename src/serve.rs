@@ -7,8 +7,15 @@
 //! terminal and as an overlay in the page. The reload script is added to
 //! HTML responses here, never to `build` output. Paths are looked up in the
 //! snapshot, so no request can reach a file outside the site.
+//!
+//! The HTTP side is a small HTTP/1.1 server of its own (GET and HEAD, one
+//! request per connection), so that what a client can make it hold is
+//! bounded: the request head (64 KiB), the connections served at once
+//! (128, one thread each), the reload waits (64, and a closed page frees
+//! its place at once), the time to send a head (10 s).
 
 use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -287,6 +294,71 @@ impl Session {
 struct State {
     snapshot: Mutex<Snapshot>,
     changed: Condvar,
+    /// Places for reload waits (`MAX_WAITS`).
+    waits: Arc<Slots>,
+}
+
+/// Most connections served at once, one thread each; more wait in the
+/// listen queue until one ends. 3,000 reload waits used to make 5,986
+/// threads.
+const MAX_CONNECTIONS: usize = 128;
+/// Most reload waits held at once, so that waiting pages never take every
+/// connection; a page beyond them is answered 503 and asks again later.
+const MAX_WAITS: usize = 64;
+/// Longest request head (request line and headers). Browsers send under
+/// 8 KiB; a longer one is answered 431 after reading no more than this.
+const MAX_HEAD: usize = 64 << 10;
+/// How long a client has to send its request head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a reload wait is held when nothing changes.
+const WAIT_FOR: Duration = Duration::from_secs(20);
+/// How often a held wait looks whether its client has gone.
+const WAIT_CHECK: Duration = Duration::from_millis(250);
+
+/// A count of places taken, at most `most` at once.
+struct Slots {
+    taken: Mutex<usize>,
+    freed: Condvar,
+    most: usize,
+}
+
+/// One place of `Slots`, given back when dropped.
+struct Slot(Arc<Slots>);
+
+impl Slots {
+    fn new(most: usize) -> Arc<Slots> {
+        Arc::new(Slots {
+            taken: Mutex::new(0),
+            freed: Condvar::new(),
+            most,
+        })
+    }
+
+    /// A place, waiting for one to be given back if all are taken.
+    fn take(self: &Arc<Self>) -> Slot {
+        let mut taken = self.taken.lock().expect("slots lock");
+        while *taken >= self.most {
+            taken = self.freed.wait(taken).expect("slots lock");
+        }
+        *taken += 1;
+        Slot(self.clone())
+    }
+
+    /// A place, or None if all are taken.
+    fn try_take(self: &Arc<Self>) -> Option<Slot> {
+        let mut taken = self.taken.lock().expect("slots lock");
+        (*taken < self.most).then(|| {
+            *taken += 1;
+            Slot(self.clone())
+        })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        *self.0.taken.lock().expect("slots lock") -= 1;
+        self.0.freed.notify_one();
+    }
 }
 
 /// Modification times of everything a build reads.
@@ -317,6 +389,54 @@ fn fingerprint(root: &Path, content_dir: &Path) -> Vec<(PathBuf, SystemTime, u64
     out
 }
 
+/// The address `--bind` names (an IP address, bracketed or not, or a host
+/// name) with `port`.
+fn listen_address(bind: &str, port: u16) -> Result<SocketAddr> {
+    let unbracketed = bind
+        .strip_prefix('[')
+        .and_then(|b| b.strip_suffix(']'))
+        .unwrap_or(bind);
+    if let Ok(ip) = unbracketed.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    (bind, port)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .ok_or_else(|| {
+            Diagnostic::error(format!(
+                "cannot listen on `{bind}`: it is not an IP address or a host name this machine knows"
+            ))
+            .hint("use --bind 127.0.0.1 (this machine only, the default) or ::1")
+            .into()
+        })
+}
+
+/// The address as a browser takes it: IPv6 in brackets.
+pub fn url_of(addr: SocketAddr) -> String {
+    // SocketAddr's Display brackets IPv6 (`[::]:1111`).
+    format!("http://{addr}/")
+}
+
+/// A warning when the site can be read from other machines: serve is for
+/// previewing drafts, not publishing them.
+pub fn exposure_warning(ip: IpAddr) -> Option<Diagnostic> {
+    if ip.is_loopback() {
+        return None;
+    }
+    let what = if ip.is_unspecified() {
+        format!("{ip}, every network interface of this machine")
+    } else {
+        format!("{ip}, a network address")
+    };
+    Some(
+        Diagnostic::warning(format!(
+            "serving on {what}: anyone who can reach this machine over the network can read the site, drafts and all"
+        ))
+        .hint("serve is for previewing; without --bind (or with --bind 127.0.0.1) only this machine can read it"),
+    )
+}
+
 /// Runs the server until Ctrl-C.
 pub fn serve(opts: &ServeOptions) -> Result<()> {
     let started = Instant::now();
@@ -328,16 +448,20 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
             error: None,
         }),
         changed: Condvar::new(),
+        waits: Slots::new(MAX_WAITS),
     });
-    let addr = format!("{}:{}", opts.bind, opts.port);
-    let server = tiny_http::Server::http(&addr).map_err(|e| {
+    let addr = listen_address(&opts.bind, opts.port)?;
+    let listener = TcpListener::bind(addr).map_err(|e| {
         Diagnostic::error(format!("cannot listen on {addr}: {e}"))
             .hint("choose another --port, or stop the program using it")
     })?;
-    let port = server.server_addr().to_ip().map_or(opts.port, |a| a.port());
+    let local = listener.local_addr().unwrap_or(addr);
+    if let Some(warning) = exposure_warning(local.ip()) {
+        eprintln!("{warning}");
+    }
     eprintln!(
-        "serving http://{}:{port}/ (built in {} ms); watching content/, themes/, site.yaml; Ctrl-C to stop",
-        opts.bind,
+        "serving {} (built in {} ms); watching content/, themes/, site.yaml; Ctrl-C to stop",
+        url_of(local),
         started.elapsed().as_millis()
     );
     let stop = Arc::new(AtomicBool::new(false));
@@ -354,15 +478,39 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         );
         std::thread::spawn(move || watch(session, &state, &stop, &root, &content));
     }
-    while !stop.load(Ordering::SeqCst) {
-        let Ok(Some(request)) = server.recv_timeout(Duration::from_millis(200)) else {
-            continue;
-        };
+    {
         let state = state.clone();
-        std::thread::spawn(move || respond(&state, request));
+        std::thread::spawn(move || accept(&listener, state));
+    }
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(100));
     }
     eprintln!("stopped");
     Ok(())
+}
+
+/// Takes connections, one thread each, at most `MAX_CONNECTIONS` at once:
+/// a connection beyond them waits in the listen queue.
+fn accept(listener: &TcpListener, state: Arc<State>) {
+    let connections = Slots::new(MAX_CONNECTIONS);
+    loop {
+        // Taken before accepting, so that no thread is made beyond it.
+        let slot = connections.take();
+        let stream = match listener.accept() {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, or a connection reset before it was
+            // taken: try again shortly rather than spin.
+            Err(_) => {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        };
+        let state = state.clone();
+        std::thread::spawn(move || {
+            handle(stream, &state);
+            drop(slot);
+        });
+    }
 }
 
 fn watch(mut session: Session, state: &State, stop: &AtomicBool, root: &Path, content_dir: &Path) {
@@ -445,7 +593,9 @@ fn changed_paths(
 pub fn resolve_path(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_decode(path)?;
-    if decoded.contains('\0') || decoded.contains('\\') {
+    // No file of a site has a control character in its name, and a
+    // folder's redirect must not carry one into a header.
+    if decoded.chars().any(char::is_control) || decoded.contains('\\') {
         return None;
     }
     let mut parts = Vec::new();
@@ -518,6 +668,8 @@ const LIVE_JS: &str = r#"(function () {
     var x = new XMLHttpRequest();
     x.open("GET", "/__gongkai/wait?v=" + v);
     x.onload = function () {
+      // 503: too many pages are waiting already; ask again in a while.
+      if (x.status !== 200) { setTimeout(poll, 2000); return; }
       var r = {};
       try { r = JSON.parse(x.responseText); } catch (e) {}
       if (r.version > v) {
@@ -533,50 +685,266 @@ const LIVE_JS: &str = r#"(function () {
 })();
 "#;
 
-fn respond(state: &State, request: tiny_http::Request) {
-    let url = request.url().to_string();
-    let header = |k: &str, v: &str| {
-        tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
+/// A response, written whole and then the connection closed (no
+/// keep-alive: a page and its few files are cheap to ask for on the
+/// loopback, and one request per connection keeps a thread's work short).
+struct Response {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
+        Response {
+            status,
+            headers: vec![
+                ("Content-Type", content_type.to_string()),
+                ("Cache-Control", "no-store".to_string()),
+            ],
+            body: body.into(),
+        }
+    }
+
+    fn text(status: u16, body: &str) -> Response {
+        Response::new(status, "text/plain; charset=utf-8", body)
+    }
+
+    fn with(mut self, name: &'static str, value: String) -> Response {
+        self.headers.push((name, value));
+        self
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+/// Why a request head was not read.
+#[derive(Debug, PartialEq, Eq)]
+enum HeadError {
+    TooLarge,
+    TimedOut,
+    Closed,
+}
+
+/// Reads up to the blank line that ends a request's head, at most
+/// `MAX_HEAD` bytes and `HEAD_TIMEOUT` in all (not per read, so a client
+/// sending a byte at a time cannot hold its thread). Returns the head
+/// without its blank line.
+fn read_head(stream: &mut TcpStream) -> std::result::Result<Vec<u8>, HeadError> {
+    use std::io::Read;
+    let deadline = Instant::now() + HEAD_TIMEOUT;
+    let mut head = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(HeadError::TimedOut);
+        }
+        let _ = stream.set_read_timeout(Some(left));
+        let n = match stream.read(&mut chunk) {
+            Ok(0) => return Err(HeadError::Closed),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err(HeadError::TimedOut)
+            }
+            Err(_) => return Err(HeadError::Closed),
+        };
+        // Look for the end only where it can newly be: across the seam.
+        let from = head.len().saturating_sub(3);
+        head.extend_from_slice(&chunk[..n]);
+        if let Some(end) = head_end(&head[from..]) {
+            head.truncate(from + end);
+            return Ok(head);
+        }
+        if head.len() > MAX_HEAD {
+            return Err(HeadError::TooLarge);
+        }
+    }
+}
+
+/// Where the blank line ending a head starts (CRLF CRLF, or bare LFs).
+fn head_end(bytes: &[u8]) -> Option<usize> {
+    (0..bytes.len())
+        .find(|&i| bytes[i..].starts_with(b"\r\n\r\n") || bytes[i..].starts_with(b"\n\n"))
+}
+
+/// The method and request target of a head's first line (`GET /a HTTP/1.1`).
+fn request_line(head: &[u8]) -> Option<(&str, &str)> {
+    let line = head.split(|&b| b == b'\n').next()?;
+    let line = std::str::from_utf8(line).ok()?.trim_end_matches('\r');
+    let mut parts = line.split(' ');
+    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    (parts.next().is_none() && version.starts_with("HTTP/1.")).then_some((method, target))
+}
+
+/// One connection: one request, one response.
+fn handle(mut stream: TcpStream, state: &State) {
+    let head = match read_head(&mut stream) {
+        Ok(head) => head,
+        Err(HeadError::Closed) => return,
+        Err(HeadError::TimedOut) => {
+            return refuse(
+                stream,
+                Response::text(408, "the request took too long to arrive"),
+            )
+        }
+        Err(HeadError::TooLarge) => {
+            return refuse(
+                stream,
+                Response::text(431, &format!("request header over {} KiB", MAX_HEAD >> 10)),
+            )
+        }
     };
-    if url.starts_with("/__gongkai/live.js") {
-        let r = tiny_http::Response::from_string(LIVE_JS)
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-        let _ = request.respond(r);
-        return;
+    // Only a path (`/…`): an absolute address (`http://host/…`) or `*` is
+    // for proxies and OPTIONS, never a page of this site.
+    let Some((method, target)) = request_line(&head).filter(|(_, t)| t.starts_with('/')) else {
+        return refuse(stream, Response::text(400, "bad request"));
+    };
+    if method != "GET" && method != "HEAD" {
+        return refuse(
+            stream,
+            Response::text(405, "only GET and HEAD").with("Allow", "GET, HEAD".into()),
+        );
     }
-    if let Some(q) = url.strip_prefix("/__gongkai/wait?v=") {
-        let seen: u64 = q.parse().unwrap_or(0);
-        let snap = state.snapshot.lock().expect("snapshot lock");
-        let (snap, _) = state
-            .changed
-            .wait_timeout_while(snap, Duration::from_secs(20), |s| s.version <= seen)
-            .expect("snapshot lock");
-        let body = serde_json::json!({ "version": snap.version, "error": snap.error }).to_string();
-        drop(snap);
-        let r = tiny_http::Response::from_string(body)
-            .with_header(header("Content-Type", "application/json"))
-            .with_header(header("Cache-Control", "no-store"));
-        let _ = request.respond(r);
-        return;
+    let response = if target == "/__gongkai/live.js" || target.starts_with("/__gongkai/live.js?") {
+        Some(Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            LIVE_JS,
+        ))
+    } else if let Some(seen) = target.strip_prefix("/__gongkai/wait?v=") {
+        wait(state, seen.parse().unwrap_or(0), &stream)
+    } else {
+        Some(site_file(state, target))
+    };
+    if let Some(response) = response {
+        write_response(&mut stream, &response, method == "HEAD");
     }
+}
+
+/// Answers a request that was not (or not wholly) read, then lets the
+/// client's remaining bytes drain for a moment: closing with unread bytes
+/// resets the connection, and the client might lose the answer.
+fn refuse(mut stream: TcpStream, response: Response) {
+    use std::io::Read;
+    write_response(&mut stream, &response, false);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut sink = [0u8; 8192];
+    let mut drained = 0;
+    while drained < (1 << 20) {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
+fn write_response(stream: &mut TcpStream, response: &Response, head_only: bool) {
+    use std::io::Write;
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        response.status,
+        reason(response.status),
+        response.body.len()
+    );
+    for (name, value) in &response.headers {
+        // Every value is made here (a Location is percent-encoded), so a
+        // line break would be a bug: never one that splits the header.
+        debug_assert!(!value.chars().any(char::is_control), "{name}: {value:?}");
+        if !value.chars().any(char::is_control) {
+            out.push_str(&format!("{name}: {value}\r\n"));
+        }
+    }
+    out.push_str("\r\n");
+    let mut bytes = out.into_bytes();
+    if !head_only {
+        bytes.extend_from_slice(&response.body);
+    }
+    let _ = stream.write_all(&bytes).and_then(|()| stream.flush());
+}
+
+/// A reload wait: answered when the site's version passes `seen`, or after
+/// `WAIT_FOR`; None when the client goes away first (looked at every
+/// `WAIT_CHECK`, so a closed page frees its place at once, not after 20 s).
+fn wait(state: &State, seen: u64, stream: &TcpStream) -> Option<Response> {
+    let Some(_place) = state.waits.try_take() else {
+        return Some(
+            Response::text(
+                503,
+                "too many pages are waiting for a reload; ask again later",
+            )
+            .with("Retry-After", "2".into()),
+        );
+    };
+    let deadline = Instant::now() + WAIT_FOR;
+    loop {
+        {
+            let snap = state.snapshot.lock().expect("snapshot lock");
+            let (snap, _) = state
+                .changed
+                .wait_timeout_while(snap, WAIT_CHECK, |s| s.version <= seen)
+                .expect("snapshot lock");
+            if snap.version > seen || Instant::now() >= deadline {
+                let body =
+                    serde_json::json!({ "version": snap.version, "error": snap.error }).to_string();
+                return Some(Response::new(200, "application/json", body));
+            }
+        }
+        if client_gone(stream) {
+            return None;
+        }
+    }
+}
+
+/// Whether the other end has closed the connection (it sends nothing
+/// while it waits, so readable means closed).
+fn client_gone(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let mut byte = [0u8; 1];
+    let gone = match stream.peek(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    };
+    let _ = stream.set_nonblocking(false);
+    gone
+}
+
+/// A file of the snapshot, a redirect to a folder's page, or the 404 page.
+fn site_file(state: &State, target: &str) -> Response {
     let (files, version) = {
         let s = state.snapshot.lock().expect("snapshot lock");
         (s.files.clone(), s.version)
     };
-    let Some(key) = resolve_path(&url) else {
-        let _ =
-            request.respond(tiny_http::Response::from_string("bad request").with_status_code(400));
-        return;
+    let Some(key) = resolve_path(target) else {
+        return Response::text(400, "bad request");
     };
+    if !files.contains_key(&key) && files.contains_key(&format!("{key}/index.html")) {
+        return Response::text(301, "").with("Location", folder_location(&key));
+    }
     let (status, key) = if files.contains_key(&key) {
         (200, key)
-    } else if files.contains_key(&format!("{key}/index.html")) {
-        let r = tiny_http::Response::empty(301).with_header(header(
-            "Location",
-            &format!("{}/", url.split('?').next().unwrap_or("")),
-        ));
-        let _ = request.respond(r);
-        return;
     } else {
         (404, "404.html".to_string())
     };
@@ -585,11 +953,24 @@ fn respond(state: &State, request: tiny_http::Request) {
         Some(b) => b.to_vec(),
         None => b"not found".to_vec(),
     };
-    let r = tiny_http::Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", content_type(&key)))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(r);
+    Response::new(status, content_type(&key), body)
+}
+
+/// The address of a folder's page, for a redirect: built from the resolved
+/// path, never from the request, so it is always one path on this server
+/// (`/a/b/`: one leading slash, no scheme, no `//host`), and
+/// percent-encoded, so no control character or space reaches the header.
+pub fn folder_location(key: &str) -> String {
+    let mut out = String::from("/");
+    for &b in key.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out.push('/');
+    out
 }
 
 /// Adds the reload script before `</body>` (serve mode only).
@@ -629,6 +1010,119 @@ mod tests {
         ] {
             assert_eq!(resolve_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn control_characters_in_a_path_are_refused() {
+        for bad in [
+            "/a%0d%0aSet-Cookie:%20x",
+            "/a%0a",
+            "/a%09b",
+            "/a%7f",
+            "/a%c2%85",
+        ] {
+            assert_eq!(resolve_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_folder_redirect_stays_on_this_server() {
+        assert_eq!(folder_location("sports-plan"), "/sports-plan/");
+        assert_eq!(folder_location("en/a-b/c.d"), "/en/a-b/c.d/");
+        assert_eq!(folder_location("集 a"), "/%E9%9B%86%20a/");
+        // Whatever the request, the key a redirect is made from has no
+        // empty segment, so the address never starts with `//`.
+        for target in [
+            "//evil.example",
+            "///evil.example",
+            "/./evil.example",
+            "//evil.example/x",
+        ] {
+            let location = folder_location(&resolve_path(target).unwrap());
+            assert!(
+                location.starts_with('/') && !location.starts_with("//"),
+                "{target}: {location}"
+            );
+            assert!(!location.contains(':'), "{target}: {location}");
+        }
+        assert!(!folder_location("a\r\nb\u{0}").chars().any(char::is_control));
+    }
+
+    #[test]
+    fn addresses_print_as_a_browser_takes_them() {
+        let url = |s: &str| url_of(s.parse().unwrap());
+        assert_eq!(url("127.0.0.1:1111"), "http://127.0.0.1:1111/");
+        assert_eq!(url("[::]:1111"), "http://[::]:1111/");
+        assert_eq!(url("[::1]:8080"), "http://[::1]:8080/");
+        assert_eq!(listen_address("::", 1111).unwrap().to_string(), "[::]:1111");
+        assert_eq!(listen_address("[::1]", 80).unwrap().to_string(), "[::1]:80");
+        assert_eq!(
+            listen_address("0.0.0.0", 1).unwrap().to_string(),
+            "0.0.0.0:1"
+        );
+        // A host name from /etc/hosts (no DNS here).
+        assert!(listen_address("localhost", 1).unwrap().ip().is_loopback());
+    }
+
+    #[test]
+    fn serving_beyond_the_loopback_is_warned_about() {
+        for quiet in ["127.0.0.1", "127.0.0.2", "::1"] {
+            assert!(
+                exposure_warning(quiet.parse().unwrap()).is_none(),
+                "{quiet}"
+            );
+        }
+        for loud in ["0.0.0.0", "::", "192.168.1.20", "fe80::1"] {
+            let w = exposure_warning(loud.parse().unwrap()).expect(loud);
+            assert!(
+                w.message.contains("anyone who can reach this machine"),
+                "{}",
+                w.message
+            );
+        }
+        let all = exposure_warning("0.0.0.0".parse().unwrap()).unwrap();
+        assert!(all.message.contains("every network interface"));
+    }
+
+    #[test]
+    fn a_request_head_ends_at_its_blank_line() {
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\nA: b\r\n\r\nrest"), Some(20));
+        assert_eq!(head_end(b"GET / HTTP/1.1\n\n"), Some(14));
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\nA: b\r\n"), None);
+        assert_eq!(
+            request_line(b"GET /a?b HTTP/1.1\r\nA: b"),
+            Some(("GET", "/a?b"))
+        );
+        assert_eq!(request_line(b"GET /a HTTP/2"), None);
+        assert_eq!(request_line(b"GET /a b HTTP/1.1"), None);
+        assert_eq!(request_line(b"\xff /a HTTP/1.1"), None);
+    }
+
+    #[test]
+    fn a_closed_connection_is_noticed() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        assert!(!client_gone(&server), "open");
+        drop(client);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !client_gone(&server) {
+            assert!(
+                Instant::now() < deadline,
+                "a closed client is never noticed"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn places_are_given_back() {
+        let slots = Slots::new(2);
+        let a = slots.try_take().unwrap();
+        let _b = slots.try_take().unwrap();
+        assert!(slots.try_take().is_none());
+        drop(a);
+        assert!(slots.try_take().is_some());
     }
 
     #[test]

@@ -1204,6 +1204,56 @@ pub fn load_section(file: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Secti
             .at_line_of(&text, 2, 1)
             .hint("add `kind: section` (or notice, attachment, chapter, page)")
     })?;
+    // The pages show these fields of a notice and an attachment. A failed
+    // import can leave one out (and so does an import of a text that has
+    // none): the page then shows nothing there, and the warning names the
+    // file, so that a missing field is found here and not in a template.
+    // `""` says the published text has none.
+    let shown: &[(&str, &Option<String>, &str)] = match kind {
+        Kind::Attachment => &[(
+            "title",
+            &front.title,
+            "the attachment's title as published (the line after its 附件 label)",
+        )],
+        Kind::Notice => &[
+            (
+                "signature",
+                &front.signature,
+                "the issuing office as signed under the notice (署名)",
+            ),
+            (
+                "date",
+                &front.date,
+                "the date as printed under the signature (成文日期)",
+            ),
+        ],
+        _ => &[],
+    };
+    for (key, _, what) in shown.iter().filter(|(_, value, _)| value.is_none()) {
+        let kind_name = if kind == Kind::Notice {
+            "notice"
+        } else {
+            "attachment"
+        };
+        let line = yaml::line_of_key(&text, "kind").unwrap_or(1);
+        let english = file
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n == "en");
+        let hint = if english {
+            format!("add `{key}:` with the English of the Chinese file's `{key}:`")
+        } else {
+            format!("add `{key}:` with {what}, or `{key}: \"\"` if the published text has none")
+        };
+        warnings.push(
+            Diagnostic::warning(format!(
+                "this {kind_name} has no `{key}:` in its front matter: its page shows none"
+            ))
+            .in_file(file)
+            .at_line_of(&text, line, 1)
+            .hint(hint),
+        );
+    }
     if let Some((at, url)) = crate::markdown::unsafe_links(body).into_iter().next() {
         let before = &body[..at];
         let line = body_line + before.matches('\n').count();

@@ -250,3 +250,79 @@ fn an_empty_required_field_is_one_error_in_check_not_also_a_warning() {
         "{err}"
     );
 }
+
+/// Builds (or checks) the site, which must succeed; returns its warnings
+/// about fields the pages show, normalized for a snapshot.
+fn warnings_about_shown_fields(site: &std::path::Path, cmd: &str) -> String {
+    let (ok, _, err) = gongkai(site, &[cmd]);
+    assert!(ok, "{err}");
+    let at = err.find("warning: this").expect("a warning");
+    let end = err[at..]
+        .find("= hint:")
+        .map(|h| at + h + err[at + h..].find('\n').unwrap_or(0))
+        .unwrap();
+    normalized(&err[at..end], site)
+}
+
+#[test]
+fn an_attachment_without_a_title_is_named_not_the_template() {
+    // What an import that found no title line writes. The build used to
+    // fail at templates/document.html:25; now the page shows no title and
+    // the warning names the file to fix.
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/main.md",
+        "title: 某县体育发展规划\n",
+        "",
+    );
+    let warning = warnings_about_shown_fields(site.path(), "build");
+    insta::assert_snapshot!("attachment_without_title_build", warning);
+    // check also finds the title line that the content lacks, in source.txt.
+    let err = failure(site.path(), &["check"]);
+    insta::assert_snapshot!("attachment_without_title_check", err);
+    let page = std::fs::read_to_string(site.path().join("public/sports-plan/index.html")).unwrap();
+    assert!(!page.contains("<h2></h2>"), "no empty heading");
+    // An English attachment needs its own.
+    let site = fixture_site("site-minimal");
+    let en = site.path().join("content/sports-plan/en/main.md");
+    let text = std::fs::read_to_string(&en).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("title:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&en, without).unwrap();
+    let warning = warnings_about_shown_fields(site.path(), "build");
+    insta::assert_snapshot!("english_attachment_without_title", warning);
+}
+
+#[test]
+fn a_notice_without_a_signature_is_named_not_the_template() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/notice.md",
+        "signature: 某县人民政府办公室\n",
+        "",
+    );
+    let warning = warnings_about_shown_fields(site.path(), "build");
+    insta::assert_snapshot!(warning);
+    let page = std::fs::read_to_string(site.path().join("public/sports-plan/index.html")).unwrap();
+    assert!(!page.contains("class=\"signature\""));
+}
+
+#[test]
+fn an_attachment_whose_source_has_no_title_builds_without_a_warning() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/main.md",
+        "title: 某县体育发展规划",
+        "title: \"\"",
+    );
+    let (ok, _, err) = gongkai(site.path(), &["build"]);
+    assert!(ok && !err.contains("warning: this attachment"), "{err}");
+    let page = std::fs::read_to_string(site.path().join("public/sports-plan/index.html")).unwrap();
+    assert!(!page.contains("<h2></h2>"), "an empty heading is left out");
+}
