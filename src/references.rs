@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::content::docnum;
-pub use crate::content::registry::{DocKind, Level, Reference, Registry, Status};
+pub use crate::content::registry::{DocKind, Level, Reference, Registry, Status, Target};
 use crate::diagnostic::Diagnostic;
 
 /// How a citation was written.
@@ -33,19 +33,35 @@ pub struct Citation {
     pub text: String,
     pub form: CitationForm,
     pub reference: Option<String>,
+    /// The portal's own document it names (and the part or article), which
+    /// the citation links to: the entry's `document_id`, or a document of
+    /// the portal whose 标题, attachment title or 发文字号 it is.
+    pub target: Option<Target>,
     /// For `Box`: the box number.
     pub column: Option<u32>,
 }
 
 impl Registry {
-    /// Document numbers in `text`, narrowed to the registry's number where
-    /// one matches.
-    fn numbers(&self, text: &str) -> Vec<(usize, usize, Option<String>)> {
+    /// Document numbers in `text`, narrowed to the registry's or a held
+    /// document's number where one matches: (start, end, entry, target).
+    #[allow(clippy::type_complexity)]
+    fn numbers(&self, text: &str) -> Vec<(usize, usize, Option<String>, Option<Target>)> {
         docnum::find_in(text)
             .into_iter()
-            .map(|(_, start, end)| match self.by_number(&text[start..end]) {
-                Some((e, skip)) => (start + skip, end, Some(e.id.clone())),
-                None => (start, end, None),
+            .map(|(_, start, end)| {
+                let written = &text[start..end];
+                match self.by_number(written) {
+                    Some((e, skip)) => {
+                        let target = self
+                            .entry_target(e)
+                            .or_else(|| self.held_number(written).map(|(t, _)| t));
+                        (start + skip, end, Some(e.id.clone()), target)
+                    }
+                    None => match self.held_number(written) {
+                        Some((t, skip)) => (start + skip, end, None, Some(t)),
+                        None => (start, end, None, None),
+                    },
+                }
             })
             .collect()
     }
@@ -55,39 +71,92 @@ impl Registry {
         let mut found = Found::new(text);
         for (start, end) in book_titles(text) {
             let inner = &text[start + '《'.len_utf8()..end - '》'.len_utf8()];
-            let reference = self.by_title(inner).map(|e| e.id.clone());
-            found.add(start, end, CitationForm::Title, reference, None);
+            let entry = self.by_title(inner);
+            // The entry's document, narrowed to the attachment the title
+            // names when the entry names no part of it.
+            let held = self.held_title(inner);
+            let target = match entry.and_then(|e| self.entry_target(e)) {
+                Some(t) if t.section.is_none() => match held {
+                    Some(h) if h.doc == t.doc => Some(h),
+                    _ => Some(t),
+                },
+                Some(t) => Some(t),
+                None => held,
+            };
+            let reference = entry.map(|e| e.id.clone());
+            let (end, target) = self.with_article(text, end, target);
+            found.add(start, end, CitationForm::Title, reference, target, None);
         }
-        for (start, end, reference) in self.numbers(text) {
-            found.add(start, end, CitationForm::Number, reference, None);
+        for (start, end, reference, target) in self.numbers(text) {
+            let (end, target) = self.with_article(text, end, target);
+            found.add(start, end, CitationForm::Number, reference, target, None);
         }
         for (start, end, id) in self.mention_names().find(text) {
+            let target = self.get(id).and_then(|e| self.entry_target(e));
             found.add(
                 start,
                 end,
                 CitationForm::Mention,
                 Some(id.to_string()),
+                target,
                 None,
             );
         }
         for (start, end, n) in box_mentions(text, "专栏") {
-            found.add(start, end, CitationForm::Box, None, Some(n));
+            found.add(start, end, CitationForm::Box, None, None, Some(n));
         }
         found.into_sorted()
     }
 
+    /// A citation of one of the portal's documents that goes on to name an
+    /// article (`《…条例》第三条`) leads to that article, when the document
+    /// has it; the citation then covers the article's words too.
+    fn with_article(
+        &self,
+        text: &str,
+        end: usize,
+        target: Option<Target>,
+    ) -> (usize, Option<Target>) {
+        let Some(t) = target else {
+            return (end, None);
+        };
+        let rest = &text[end..];
+        let Some(n) = crate::text::article_number(rest) else {
+            return (end, Some(t));
+        };
+        match self.held_article(&t, n) {
+            Some(article) => {
+                let len = rest.find('条').map_or(0, |i| i + '条'.len_utf8());
+                (end + len, Some(article))
+            }
+            None => (end, Some(t)),
+        }
+    }
+
     /// Citations in an English text: the registry's English titles and
-    /// aliases, and document numbers (kept in their Chinese form).
+    /// aliases, the portal's documents' English titles, and document
+    /// numbers (kept in their Chinese form).
     pub fn find_en(&self, text: &str) -> Vec<Citation> {
         let mut found = Found::new(text);
         for (start, end, id) in self.english_names().find(text) {
-            found.add(start, end, CitationForm::Title, Some(id.to_string()), None);
+            let target = self.get(id).and_then(|e| self.entry_target(e));
+            found.add(
+                start,
+                end,
+                CitationForm::Title,
+                Some(id.to_string()),
+                target,
+                None,
+            );
         }
-        for (start, end, reference) in self.numbers(text) {
-            found.add(start, end, CitationForm::Number, reference, None);
+        for (start, end, target) in self.held_english(text) {
+            found.add(start, end, CitationForm::Title, None, Some(target), None);
+        }
+        for (start, end, reference, target) in self.numbers(text) {
+            found.add(start, end, CitationForm::Number, reference, target, None);
         }
         for (start, end, n) in box_mentions(text, "Box ") {
-            found.add(start, end, CitationForm::Box, None, Some(n));
+            found.add(start, end, CitationForm::Box, None, None, Some(n));
         }
         found.into_sorted()
     }
@@ -104,8 +173,8 @@ impl Registry {
             self.find_en(text)
         } else {
             let mut found = Found::new(text);
-            for (start, end, reference) in self.numbers(text) {
-                found.add(start, end, CitationForm::Number, reference, None);
+            for (start, end, reference, target) in self.numbers(text) {
+                found.add(start, end, CitationForm::Number, reference, target, None);
             }
             found.into_sorted()
         }
@@ -132,6 +201,7 @@ impl<'a> Found<'a> {
         end: usize,
         form: CitationForm,
         reference: Option<String>,
+        target: Option<Target>,
         column: Option<u32>,
     ) {
         if !overlaps(&self.list, start, end) {
@@ -141,6 +211,7 @@ impl<'a> Found<'a> {
                 text: self.text[start..end].to_string(),
                 form,
                 reference,
+                target,
                 column,
             });
         }
@@ -368,6 +439,7 @@ pub fn drafts(registry: &Registry, doc: &crate::content::Document) -> Vec<Refere
     for (i, p) in places.iter().enumerate() {
         let c = &p.citation;
         if c.reference.is_some()
+            || c.target.is_some()
             || consumed[i]
             || !matches!(c.form, CitationForm::Title | CitationForm::Number)
         {
@@ -385,6 +457,7 @@ pub fn drafts(registry: &Registry, doc: &crate::content::Document) -> Vec<Refere
                     n.anchor == p.anchor
                         && n.citation.form == CitationForm::Number
                         && n.citation.reference.is_none()
+                        && n.citation.target.is_none()
                         && n.citation.start >= c.end
                         && n.citation.start - c.end <= '（'.len_utf8() * 2
                 });
@@ -427,6 +500,7 @@ pub fn drafts(registry: &Registry, doc: &crate::content::Document) -> Vec<Refere
             url: String::new(),
             document: true,
             document_id: String::new(),
+            part: String::new(),
             status: Some(Status::Draft),
             note: format!(
                 "Added by gongkai import from {}:{}; review the title, issuer, level and kind, then delete `status: draft`.",
@@ -578,7 +652,7 @@ pub fn diagnose(
             }
             continue;
         }
-        if c.reference.is_none() {
+        if c.reference.is_none() && c.target.is_none() {
             let text = std::fs::read_to_string(&p.file).unwrap_or_default();
             let line_text = text.lines().nth(p.line.saturating_sub(1)).unwrap_or("");
             let col = column_in_markdown(line_text, p.chars_before)

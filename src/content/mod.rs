@@ -14,6 +14,7 @@
 //!     en/                         the English translation, file for file
 //! ```
 
+pub mod catalog;
 pub mod docnum;
 pub mod reading;
 pub mod registry;
@@ -172,6 +173,11 @@ pub struct Metadata {
     /// Other metadata the page shows (有效性, 公开方式, 实施日期…), by label.
     #[serde(rename = "其他", default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,
+    /// Editorial, not published metadata: the folder name of the document
+    /// this one replaces (a revised version published under the same 发文字号
+    /// or 索引号). Without it two documents of one number are an error.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub replaces: String,
 }
 
 impl Metadata {
@@ -187,7 +193,7 @@ impl Metadata {
 }
 
 /// A translation's values of the metadata, in `<code>/document.yaml`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetadataTranslation {
     pub title: String,
@@ -522,8 +528,11 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Fixed English for recurring terms (`content/glossary.yaml`).
     pub glossary: Vec<Term>,
-    /// Documents the content cites (`content/references.yaml`).
+    /// Documents the content cites (`content/references.yaml`), and the
+    /// portal's own documents, which citations lead to.
     pub references: crate::content::registry::Registry,
+    /// What lists and citations need of each document, in site order.
+    pub catalog: catalog::Catalog,
     /// Non-fatal findings while loading.
     pub warnings: Vec<Diagnostic>,
     /// Memo of `content_hash`.
@@ -540,7 +549,9 @@ impl Site {
     /// Puts a re-read document in place of the one with its id.
     pub fn replace_document(&mut self, doc: Document) -> Option<usize> {
         let i = self.documents.iter().position(|d| d.id == doc.id)?;
+        self.catalog.entries[i] = catalog::Entry::of(&doc);
         self.documents[i] = doc;
+        self.references.hold(&self.catalog);
         self.hash = std::sync::OnceLock::new();
         Some(i)
     }
@@ -786,10 +797,24 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
             );
         }
     }
-    let references = crate::content::registry::Registry::load(content_dir).unwrap_or_else(|e| {
-        errors.extend(e.diagnostics());
-        crate::content::registry::Registry::default()
-    });
+    let mut references =
+        crate::content::registry::Registry::load(content_dir).unwrap_or_else(|e| {
+            errors.extend(e.diagnostics());
+            crate::content::registry::Registry::default()
+        });
+    errors.extend(catalog::duplicates(&documents));
+    errors.extend(unknown_replaced(&documents));
+    let catalog = catalog::Catalog::of(&documents);
+    // An entry naming a document that failed to load is that failure's
+    // consequence, not news: the registry is judged against a whole site.
+    let whole = errors.is_empty();
+    for d in references.hold(&catalog) {
+        match d.severity {
+            crate::diagnostic::Severity::Error if whole => errors.push(d),
+            crate::diagnostic::Severity::Error => {}
+            _ => warnings.push(d),
+        }
+    }
     let glossary_path = content_dir.join("glossary.yaml");
     let glossary = if glossary_path.is_file() {
         let text = read_content(&glossary_path, &mut warnings)?;
@@ -808,12 +833,35 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
             pages,
             glossary,
             references,
+            catalog,
             warnings,
             hash: std::sync::OnceLock::new(),
         })
     } else {
         Err(Error::Many(errors))
     }
+}
+
+/// `replaces:` names a document folder of the portal.
+fn unknown_replaced(documents: &[Document]) -> Vec<Diagnostic> {
+    documents
+        .iter()
+        .filter(|d| {
+            !d.meta.replaces.is_empty() && !documents.iter().any(|o| o.id == d.meta.replaces)
+        })
+        .map(|d| {
+            let path = d.dir.join("document.yaml");
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let line = yaml::line_of_key(&text, "replaces").unwrap_or(1);
+            Diagnostic::error(format!(
+                "`replaces: {}` names no document of this portal",
+                d.meta.replaces
+            ))
+            .in_file(&path)
+            .at_line_of(&text, line, 1)
+            .hint("write the folder name (under content/) of the document this one replaces")
+        })
+        .collect()
 }
 
 /// A symlink under `content/` that leads outside it would publish files the

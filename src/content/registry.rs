@@ -112,9 +112,14 @@ pub struct Reference {
     /// False for cited works that are not policy documents (a song, a book).
     #[serde(default = "yes")]
     pub document: bool,
-    /// A document of this portal that this entry is.
+    /// A document of this portal that this entry is: its citations lead to
+    /// the document instead of to a page about the entry.
     #[serde(default)]
     pub document_id: String,
+    /// The part of that document the entry is (a section id such as `main`
+    /// for the attached plan a notice issues); empty: the whole document.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub part: String,
     /// `draft`: added by `gongkai import` from a citation, to be reviewed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
@@ -136,10 +141,42 @@ pub enum Status {
     Draft,
 }
 
+/// A place in one of the portal's own documents that a citation leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// The document's id (its folder name).
+    pub doc: String,
+    /// The section the citation names (an attachment by its title, the
+    /// section of an article); None: the document as a whole.
+    pub section: Option<String>,
+    /// Whether that section is shown on the document's own page (the
+    /// notice and the attachments' heads are) rather than a page of its own.
+    pub on_document_page: bool,
+    /// An anchor in that page (`art-3`).
+    pub anchor: Option<String>,
+}
+
+/// The portal's own documents, as citations name them: by 标题, by each
+/// attachment's title, by 发文字号, and in English by their translated titles.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Held {
+    titles: std::collections::HashMap<String, Target>,
+    /// (normalised 发文字号, the number as written, target), longest first.
+    numbers: Vec<(String, String, Target)>,
+    /// English titles (`Names` ids are indexes into `english_targets`).
+    english: Names,
+    english_targets: Vec<Target>,
+    /// Articles of each document: anchor → (section id, on the document page).
+    articles: std::collections::HashMap<String, Vec<(String, String, bool)>>,
+}
+
 /// The registry of cited documents.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     pub entries: Vec<Reference>,
+    pub(crate) held: Held,
+    /// The file the entries were read from (for diagnostics).
+    path: Option<std::path::PathBuf>,
     /// English titles and aliases, longest first (made once).
     english: std::sync::OnceLock<Names>,
     /// Chinese mentions (名称 without 《》), in entry order (made once).
@@ -244,7 +281,9 @@ impl Registry {
             }
         }
         if errors.is_empty() {
-            Ok(Registry::new(entries))
+            let mut r = Registry::new(entries);
+            r.path = Some(path);
+            Ok(r)
         } else {
             Err(Error::Many(errors))
         }
@@ -253,9 +292,233 @@ impl Registry {
     pub fn new(entries: Vec<Reference>) -> Registry {
         Registry {
             entries,
+            held: Held::default(),
+            path: None,
             english: std::sync::OnceLock::new(),
             mentions: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Makes citations of the portal's own documents lead to them. Returns
+    /// the entries' `document_id` and `part` that name no document or part
+    /// of the portal (errors), and the entries that describe a document of
+    /// the portal without saying so (warnings).
+    pub fn hold(&mut self, catalog: &crate::content::catalog::Catalog) -> Vec<Diagnostic> {
+        use crate::content::Kind;
+        let mut held = Held::default();
+        let whole = |doc: &str| Target {
+            doc: doc.to_string(),
+            section: None,
+            on_document_page: true,
+            anchor: None,
+        };
+        let mut english = Vec::new();
+        for e in &catalog.entries {
+            if !e.meta.title.is_empty() {
+                held.titles
+                    .entry(e.meta.title.clone())
+                    .or_insert_with(|| whole(&e.id));
+            }
+            for p in e.parts.iter().filter(|p| p.kind == Kind::Attachment) {
+                if !p.title.is_empty() {
+                    held.titles
+                        .entry(p.title.clone())
+                        .or_insert_with(|| Target {
+                            section: Some(p.id.clone()),
+                            ..whole(&e.id)
+                        });
+                }
+            }
+            let n = docnum::normalize(&e.meta.number);
+            if !n.is_empty() {
+                held.numbers.push((n, e.meta.number.clone(), whole(&e.id)));
+            }
+            for t in e.translations.values().flatten() {
+                if !t.title.is_empty() {
+                    english.push((t.title.clone(), whole(&e.id)));
+                }
+            }
+            held.articles.insert(
+                e.id.clone(),
+                e.articles
+                    .iter()
+                    .map(|(a, s)| {
+                        let on_page = e.parts.iter().any(|p| &p.id == s);
+                        (a.clone(), s.clone(), on_page)
+                    })
+                    .collect(),
+            );
+        }
+        held.numbers
+            .sort_by_key(|(n, _, _)| std::cmp::Reverse(n.chars().count()));
+        english.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+        held.english = Names::new(
+            english
+                .iter()
+                .enumerate()
+                .map(|(i, (t, _))| (t.clone(), i.to_string()))
+                .collect(),
+        );
+        held.english_targets = english.into_iter().map(|(_, t)| t).collect();
+        let mut found = Vec::new();
+        let mut add =
+            |id: &str, key: &'static str, d: Diagnostic| found.push((id.to_string(), key, d));
+        for r in &self.entries {
+            if r.document_id.is_empty() {
+                if !r.part.is_empty() {
+                    add(
+                        &r.id,
+                        "part",
+                        Diagnostic::error(format!(
+                            "reference `{}` has a `part` but no `document_id`",
+                            r.id
+                        ))
+                        .hint("`part` names a section of the document `document_id` names"),
+                    );
+                }
+                let same = held.titles.get(&r.title).or_else(|| {
+                    let n = docnum::normalize(&r.number);
+                    held.numbers
+                        .iter()
+                        .find(|(h, _, _)| !n.is_empty() && *h == n)
+                        .map(|(_, _, t)| t)
+                });
+                if let Some(t) = same {
+                    let part = t
+                        .section
+                        .as_ref()
+                        .map(|s| format!(" and `part: {s}`"))
+                        .unwrap_or_default();
+                    add(
+                        &r.id,
+                        "id",
+                        Diagnostic::warning(format!(
+                            "reference `{}` ({}) is a document of this portal, `{}`",
+                            r.id, r.title, t.doc
+                        ))
+                        .hint(format!(
+                            "its citations lead to the document; write `document_id: {}`{part} in the entry so that its page says so, or delete the entry",
+                            t.doc
+                        )),
+                    );
+                }
+                continue;
+            }
+            let Some(doc) = catalog.get(&r.document_id) else {
+                add(
+                    &r.id,
+                    "document_id",
+                    Diagnostic::error(format!(
+                        "reference `{}`: `document_id: {}` is no document of this portal",
+                        r.id, r.document_id
+                    ))
+                    .hint("write the folder name (under content/) of the document, or delete the line"),
+                );
+                continue;
+            };
+            if !r.part.is_empty() && !doc.parts.iter().any(|p| p.id == r.part) {
+                let parts: Vec<&str> = doc.parts.iter().map(|p| p.id.as_str()).collect();
+                add(
+                    &r.id,
+                    "part",
+                    Diagnostic::error(format!(
+                        "reference `{}`: `part: {}` is no part of the document `{}`",
+                        r.id, r.part, r.document_id
+                    ))
+                    .hint(format!("its parts are: {}", parts.join(", "))),
+                );
+            }
+        }
+        self.held = held;
+        found
+            .into_iter()
+            .map(|(id, key, d)| self.at_entry(&id, key, d))
+            .collect()
+    }
+
+    /// `d` located in references.yaml at entry `id`'s line of `key` (its
+    /// `- id:` line when it has none).
+    fn at_entry(&self, id: &str, key: &str, d: Diagnostic) -> Diagnostic {
+        let Some(path) = &self.path else { return d };
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        let start = lines
+            .iter()
+            .position(|l| l.trim_start_matches("- ").trim() == format!("id: {id}"));
+        let line = start.map_or(1, |s| {
+            lines[s + 1..]
+                .iter()
+                .take_while(|l| !l.starts_with("- "))
+                .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+                .map_or(s + 1, |k| s + 2 + k)
+        });
+        let column = lines.get(line - 1).map_or(1, |l| {
+            l.chars().take_while(|c| *c == ' ' || *c == '-').count() + 1
+        });
+        d.in_file(path).at_line_of(&text, line, column)
+    }
+
+    /// Where an entry that is one of the portal's documents leads.
+    pub fn entry_target(&self, e: &Reference) -> Option<Target> {
+        (!e.document_id.is_empty()).then(|| Target {
+            doc: e.document_id.clone(),
+            section: (!e.part.is_empty()).then(|| e.part.clone()),
+            on_document_page: true,
+            anchor: None,
+        })
+    }
+
+    /// The portal's document (or attachment) of this title.
+    pub(crate) fn held_title(&self, inner: &str) -> Option<Target> {
+        self.held.titles.get(inner).cloned()
+    }
+
+    /// The portal's document whose 发文字号 ends `written`, and the byte
+    /// offset in `written` where that number starts.
+    pub(crate) fn held_number(&self, written: &str) -> Option<(Target, usize)> {
+        let norm = docnum::normalize(written);
+        self.held
+            .numbers
+            .iter()
+            .find(|(n, _, _)| norm.ends_with(n.as_str()))
+            .map(|(_, number, t)| {
+                let n = number.chars().count();
+                let skip = written.chars().count().saturating_sub(n);
+                (
+                    t.clone(),
+                    written.char_indices().nth(skip).map_or(0, |(i, _)| i),
+                )
+            })
+    }
+
+    /// The portal's documents named by their English titles in `text`.
+    pub(crate) fn held_english(&self, text: &str) -> Vec<(usize, usize, Target)> {
+        self.held
+            .english
+            .find(text)
+            .into_iter()
+            .filter_map(|(s, e, i)| {
+                let t = self.held.english_targets.get(i.parse::<usize>().ok()?)?;
+                Some((s, e, t.clone()))
+            })
+            .collect()
+    }
+
+    /// `target` narrowed to its article `n` (第n条), when its document has one.
+    pub(crate) fn held_article(&self, target: &Target, n: u32) -> Option<Target> {
+        let anchor = format!("art-{n}");
+        let (_, section, on_page) = self
+            .held
+            .articles
+            .get(&target.doc)?
+            .iter()
+            .find(|(a, _, _)| *a == anchor)?;
+        Some(Target {
+            doc: target.doc.clone(),
+            section: Some(section.clone()),
+            on_document_page: *on_page,
+            anchor: Some(anchor),
+        })
     }
 
     /// (English name, id), longest first, so a title that contains another wins.

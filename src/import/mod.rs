@@ -480,7 +480,7 @@ pub fn import(opts: &ImportOptions) -> Result<Imported> {
 /// Adds a draft registry entry for every citation of the new document that
 /// `references.yaml` has none for (written atomically); returns how many.
 fn add_drafts(content_dir: &Path, dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<usize> {
-    let registry = match crate::references::Registry::load(content_dir) {
+    let mut registry = match crate::references::Registry::load(content_dir) {
         Ok(r) => r,
         Err(e) => {
             warnings.extend(e.diagnostics().into_iter().map(|d| Diagnostic {
@@ -496,6 +496,9 @@ fn add_drafts(content_dir: &Path, dir: &Path, warnings: &mut Vec<Diagnostic>) ->
     let mut w = Vec::new();
     // Citations are those of the published text: translations are not read.
     let doc = crate::content::load_document(dir, &[], &mut w)?;
+    // A citation of a document the portal holds (another one, or this
+    // document's own attachment) leads to it and needs no entry.
+    registry.hold(&holdings(content_dir, &doc));
     let drafts = crate::references::drafts(&registry, &doc);
     if drafts.is_empty() {
         return Ok(0);
@@ -511,6 +514,30 @@ fn add_drafts(content_dir: &Path, dir: &Path, warnings: &mut Vec<Diagnostic>) ->
     std::fs::write(&tmp, text).with_path("write", &tmp)?;
     std::fs::rename(&tmp, &path).with_path("replace", &path)?;
     Ok(drafts.len())
+}
+
+/// The catalog of the portal's documents with `new` among them: the other
+/// document folders as they load (one that does not is left out: `check`
+/// reports it), in site order.
+fn holdings(
+    content_dir: &Path,
+    new: &crate::content::Document,
+) -> crate::content::catalog::Catalog {
+    use rayon::prelude::*;
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(content_dir)
+        .map(|r| r.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    let entries = dirs
+        .par_iter()
+        .filter(|d| *d != &new.dir && d.join("document.yaml").is_file())
+        .filter_map(|d| crate::content::load_document(d, &[], &mut Vec::new()).ok())
+        .map(|d| crate::content::catalog::Entry::of(&d))
+        .chain(rayon::iter::once(crate::content::catalog::Entry::of(new)))
+        .collect::<Vec<_>>();
+    let mut entries = entries;
+    entries.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::content::catalog::Catalog { entries }
 }
 
 /// An id from the input's file name, made safe.

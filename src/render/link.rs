@@ -1,7 +1,8 @@
 //! Citations as links. Markdown's text runs are rewritten on the event
 //! stream (`markdown::blocks` hands each block's runs to a `Linker`): a
-//! citation of a registry entry becomes a link to its page, `专栏N` a link
-//! to the box; on pages of another language than Chinese each Chinese run
+//! citation of one of the portal's own documents becomes a link to it (its
+//! attachment or article where the citation names one), of a registry entry
+//! a link to the entry's page, `专栏N` a link to the box; on pages of another language than Chinese each Chinese run
 //! (a cited 文号, a name kept in Chinese) is marked `lang="zh-Hans"`.
 
 use super::lang::Language;
@@ -48,6 +49,9 @@ impl Linker<'_> {
                     self.routes.box_page(&doc.id, n, self.lang)
                 )
             });
+        }
+        if let Some(t) = &c.target {
+            return Some(format!("{}{}", self.root, self.routes.target(t, self.lang)));
         }
         let id = c.reference.as_deref()?;
         Some(format!(

@@ -57,6 +57,20 @@ impl Routes {
         format!("{}{doc}/{section}/index.html", l.prefix)
     }
 
+    /// Where a citation of one of the portal's documents leads: the
+    /// document page (at the part's anchor, for the notice or an
+    /// attachment), or the page of the section that holds the article.
+    pub fn target(&self, t: &crate::references::Target, l: &Language) -> String {
+        let anchor = t.anchor.as_deref().or(t.section.as_deref());
+        match (&t.section, anchor) {
+            (Some(s), Some(a)) if !t.on_document_page => {
+                format!("{}#{a}", self.section(&t.doc, s, l))
+            }
+            (_, Some(a)) => format!("{}#{a}", self.document(&t.doc, l)),
+            _ => self.document(&t.doc, l),
+        }
+    }
+
     pub fn boxes(&self, doc: &str, l: &Language) -> String {
         format!("{}{doc}/boxes/index.html", l.prefix)
     }

@@ -519,7 +519,122 @@ pub struct Backlink {
     pub written: String,
 }
 
+/// A citation in the portal's text of one of its own documents, as the
+/// cited document's page lists it: the citing document, the place and the
+/// sentence.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedBy {
+    pub document: Link,
+    pub places: Vec<Backlink>,
+}
+
 impl Build<'_> {
+    /// Where a citation stands, as a link to its paragraph with the
+    /// sentence quoted (None when its document is not in this build).
+    pub fn backlink(&self, p: &crate::references::Place, lang: &Language) -> Option<Backlink> {
+        let doc = self.site.documents.iter().find(|d| d.id == p.doc)?;
+        let s = doc.original.section(&p.section)?;
+        let section_page = self.routes.section(&doc.id, &s.id, lang);
+        let head = matches!(s.kind, Kind::Notice | Kind::Attachment);
+        let url = if head {
+            format!("{}#{}", self.routes.document(&doc.id, lang), p.anchor)
+        } else {
+            format!("{section_page}#{}", p.anchor)
+        };
+        Some(Backlink {
+            section: Link {
+                title: if head {
+                    self.doc_title(doc, lang)
+                } else {
+                    self.heading_view(doc, self.section_in(doc, &s.id, lang).0, lang)
+                        .text
+                },
+                url: section_page,
+            },
+            anchor: p.anchor.clone(),
+            url,
+            sentence: p.sentence.clone(),
+            written: p.citation.text.clone(),
+        })
+    }
+
+    /// Backlinks of `places`, one per sentence: a title and its number in
+    /// one sentence are one place.
+    pub fn backlinks<'p>(
+        &self,
+        places: impl Iterator<Item = &'p crate::references::Place>,
+        lang: &Language,
+    ) -> Vec<Backlink> {
+        let mut out: Vec<Backlink> = Vec::new();
+        for bl in places.filter_map(|p| self.backlink(p, lang)) {
+            if !out
+                .iter()
+                .any(|a| a.url == bl.url && a.sentence == bl.sentence)
+            {
+                out.push(bl);
+            }
+        }
+        out
+    }
+
+    /// The other documents of the portal that cite `doc`, each with the
+    /// places, in site order.
+    pub fn cited_by(&self, doc: &str, lang: &Language) -> Vec<CitedBy> {
+        let mut out: Vec<CitedBy> = Vec::new();
+        for e in &self.site.catalog.entries {
+            if e.id == doc {
+                continue;
+            }
+            let places = self.backlinks(
+                self.places.iter().filter(|p| {
+                    p.doc == e.id && p.citation.target.as_ref().is_some_and(|t| t.doc == doc)
+                }),
+                lang,
+            );
+            if !places.is_empty() {
+                out.push(CitedBy {
+                    document: Link {
+                        title: self.entry_title(e, lang),
+                        url: self.routes.document(&e.id, lang),
+                    },
+                    places,
+                });
+            }
+        }
+        out
+    }
+
+    /// The other documents of the portal that `doc` cites, in site order.
+    pub fn cites_held(&self, doc: &str, lang: &Language) -> Vec<Link> {
+        self.site
+            .catalog
+            .entries
+            .iter()
+            .filter(|e| e.id != doc)
+            .filter(|e| {
+                self.places.iter().any(|p| {
+                    p.doc == doc && p.citation.target.as_ref().is_some_and(|t| t.doc == e.id)
+                })
+            })
+            .map(|e| Link {
+                title: self.entry_title(e, lang),
+                url: self.routes.document(&e.id, lang),
+            })
+            .collect()
+    }
+
+    /// A catalogued document's title in `lang` (its translated title, else
+    /// the published one).
+    pub fn entry_title(&self, e: &crate::content::catalog::Entry, lang: &Language) -> String {
+        e.translations
+            .get(&lang.code)
+            .and_then(|m| m.as_ref())
+            .filter(|_| !lang.authoritative)
+            .map(|m| m.title.clone())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| e.meta.title.clone())
+    }
+
     pub fn reference_view(
         &self,
         r: &crate::references::Reference,
@@ -533,7 +648,11 @@ impl Build<'_> {
         };
         ReferenceView {
             id: r.id.clone(),
-            url: self.routes.reference(&r.id, lang),
+            // An entry that is one of the portal's documents leads to it.
+            url: match self.site.references.entry_target(r) {
+                Some(t) => self.routes.target(&t, lang),
+                None => self.routes.reference(&r.id, lang),
+            },
             title,
             title_alt: alt,
             entry: r.clone(),

@@ -89,3 +89,18 @@ fn the_unzipped_bundle_works_from_disk() {
     assert!(status.success());
     run("bundle.mjs", &dir.path().join("portal"));
 }
+
+/// The gov.cn library, in Chinese and English (its English pages show the
+/// published text), filtered and sorted in Chromium from disk and over HTTP.
+#[test]
+fn the_library_filters_and_sorts_from_file_and_http() {
+    if !ready() {
+        return;
+    }
+    let site = crate::library::example_site();
+    let yaml = std::fs::read_to_string(site.path().join("site.yaml")).unwrap();
+    let (head, _languages) = yaml.split_once("languages:").unwrap();
+    std::fs::write(site.path().join("site.yaml"), head).unwrap();
+    render::build(&BuildOptions::new(site.path())).unwrap();
+    run("library.mjs", &site.path().join("public"));
+}

@@ -189,3 +189,28 @@ pub fn normalized(err: &str, site: &std::path::Path) -> String {
 pub fn failure(site: &std::path::Path, args: &[&str]) -> String {
     normalized(&fails(site, args, &[]), site)
 }
+
+/// Gives a copied document folder its own 索引号 and 发文字号 (`n` in both),
+/// so that it is another document of the portal, not the same one twice.
+pub fn renumber(doc: &Path, n: usize) {
+    let p = doc.join("document.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let out: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if let Some(v) = l.strip_prefix("索引号: ") {
+                format!("索引号: {v}-{n}")
+            } else if let Some(v) = l.strip_prefix("发文字号: ") {
+                // 集政办发〔2023〕1号 → 集政办发〔2023〕1001号
+                let (head, num) = v.trim_end_matches('号').rsplit_once('〕').unwrap();
+                format!(
+                    "发文字号: {head}〕{}号",
+                    1000 * n + num.parse::<usize>().unwrap()
+                )
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&p, out.join("\n") + "\n").unwrap();
+}

@@ -11,6 +11,7 @@ mod corpus;
 mod hostile_input;
 mod import_forms;
 mod languages;
+mod library;
 mod nginx;
 mod output_guard;
 mod publishing;

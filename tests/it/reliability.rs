@@ -303,6 +303,7 @@ fn big_site() -> tempfile::TempDir {
             .status()
             .unwrap()
             .success());
+        renumber(&dest, i + 1);
     }
     site
 }

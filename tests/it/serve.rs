@@ -16,6 +16,7 @@ fn two_document_site() -> tempfile::TempDir {
         &content.join("jian-education-plan"),
         &content.join("jian-copy"),
     );
+    renumber(&content.join("jian-copy"), 1);
     site
 }
 

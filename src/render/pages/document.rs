@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::content::{Document, Kind};
 use crate::diagnostic::Result;
 use crate::render::meta::{article_meta, excerpt, json_ld, page_title};
-use crate::render::views::{BlockView, CitedGroup, Closing, ColumnView, DocView};
+use crate::render::views::{BlockView, CitedBy, CitedGroup, Closing, ColumnView, DocView, Link};
 use crate::render::{Build, Language, Out, PageKind, Reach};
 
 pub struct DocumentPage;
@@ -31,7 +31,12 @@ struct DocumentContext<'a> {
     parts: Vec<Part<'a>>,
     columns: Vec<ColumnView>,
     cited: Vec<CitedGroup>,
-    /// The registry entry that is this document, if any.
+    /// The other documents of the portal this one cites.
+    cites: Vec<Link>,
+    /// The other documents of the portal that cite this one, with where.
+    cited_by: Vec<CitedBy>,
+    /// Where the 发文字号 of the metadata table leads, when the registry
+    /// says it is this document's: to the notice that bears it.
     own_reference_url: Option<String>,
     full_url: String,
 }
@@ -93,7 +98,19 @@ impl PageKind for DocumentPage {
         let page = DocumentContext {
             columns: b.all_columns(&linker),
             cited: b.cited_groups(lang, Some(&doc.id)),
-            own_reference_url: own.map(|r| b.routes.reference(&r.id, lang)),
+            cites: b.cites_held(&doc.id, lang),
+            cited_by: b.cited_by(&doc.id, lang),
+            own_reference_url: own.map(|_| {
+                let notice = doc
+                    .original
+                    .sections
+                    .iter()
+                    .find(|s| s.kind == Kind::Notice);
+                match notice {
+                    Some(n) => format!("{}#{}", b.routes.document(&doc.id, lang), n.id),
+                    None => b.routes.document(&doc.id, lang),
+                }
+            }),
             full_url: b.routes.full(&doc.id, lang),
             parts,
             doc: view,

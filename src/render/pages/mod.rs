@@ -9,7 +9,7 @@ pub mod document;
 pub mod feeds;
 pub mod full;
 pub mod glossary;
-pub mod home;
+pub mod library;
 pub mod not_found;
 pub mod parallel;
 pub mod plain;
@@ -21,7 +21,7 @@ use super::PageKind;
 
 /// Every kind of page, in no particular order (the build schedules them).
 pub static KINDS: &[&dyn PageKind] = &[
-    &home::Home,
+    &library::Library,
     &document::DocumentPage,
     &reading::Reading,
     &boxes::Boxes,

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::content::{Document, Kind};
+use crate::content::Document;
 use crate::diagnostic::Result;
 use crate::render::meta::{column_meta, page_title};
 use crate::render::views::{Backlink, CitedGroup, Link, ReferenceView};
@@ -20,7 +20,6 @@ struct IndexPage {
 struct EntryPage {
     reference: ReferenceView,
     backlinks: Vec<Backlink>,
-    own_document: Option<Link>,
 }
 
 impl PageKind for References {
@@ -59,57 +58,23 @@ impl PageKind for References {
                 groups: b.cited_groups(lang, None),
             },
         )?);
-        for r in &site.references.entries {
+        // An entry that is one of the portal's documents has no page: its
+        // citations, and the index, lead to the document itself, whose page
+        // lists the other documents that cite it.
+        for r in site
+            .references
+            .entries
+            .iter()
+            .filter(|r| r.document_id.is_empty())
+        {
             let view = b.reference_view(r, lang);
-            let backlinks: Vec<Backlink> = b
-                .places
-                .iter()
-                .filter(|p| p.citation.reference.as_deref() == Some(r.id.as_str()))
-                .filter_map(|p| {
-                    let doc = site.documents.iter().find(|d| d.id == p.doc)?;
-                    let s = doc.original.section(&p.section)?;
-                    let section_page = b.routes.section(&doc.id, &s.id, lang);
-                    let head = matches!(s.kind, Kind::Notice | Kind::Attachment);
-                    let url = if head {
-                        format!("{}#{}", b.routes.document(&doc.id, lang), p.anchor)
-                    } else {
-                        format!("{section_page}#{}", p.anchor)
-                    };
-                    Some(Backlink {
-                        section: Link {
-                            title: if head {
-                                b.doc_title(doc, lang)
-                            } else {
-                                b.heading_view(doc, b.section_in(doc, &s.id, lang).0, lang)
-                                    .text
-                            },
-                            url: section_page,
-                        },
-                        anchor: p.anchor.clone(),
-                        url,
-                        sentence: p.sentence.clone(),
-                        written: p.citation.text.clone(),
-                    })
-                })
-                .fold(Vec::<Backlink>::new(), |mut acc, bl| {
-                    // A title and its number in one sentence are one place.
-                    if !acc
-                        .iter()
-                        .any(|a| a.url == bl.url && a.sentence == bl.sentence)
-                    {
-                        acc.push(bl);
-                    }
-                    acc
-                });
-            let own_document = site
-                .documents
-                .iter()
-                .find(|d| d.id == r.document_id)
-                .map(|d| Link {
-                    title: b.doc_title(d, lang),
-                    url: b.routes.document(&d.id, lang),
-                });
-            let path = view.url.clone();
+            let backlinks = b.backlinks(
+                b.places
+                    .iter()
+                    .filter(|p| p.citation.reference.as_deref() == Some(r.id.as_str())),
+                lang,
+            );
+            let path = b.routes.reference(&r.id, lang);
             let mut base = b.base(lang, &path, &|l| b.routes.reference(&r.id, l));
             base.title = page_title(b, &[&view.title, &index_title], lang);
             base.breadcrumb = vec![
@@ -125,7 +90,6 @@ impl PageKind for References {
                 &EntryPage {
                     reference: view,
                     backlinks,
-                    own_document,
                 },
             )?);
         }
