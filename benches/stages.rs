@@ -43,14 +43,15 @@ fn stages(c: &mut Criterion) {
         .documents
         .iter()
         .flat_map(|d| {
-            d.zh.sections
+            d.original
+                .sections
                 .iter()
-                .chain(d.en.iter().flat_map(|t| t.sections.iter()))
+                .chain(d.translations.values().flat_map(|t| t.text.sections.iter()))
         })
         .chain(
             site.pages
                 .iter()
-                .flat_map(|p| std::iter::once(&p.section).chain(p.en.iter())),
+                .flat_map(|p| std::iter::once(&p.section).chain(p.translations.values())),
         )
         .map(|s| s.body.as_str())
         .collect();

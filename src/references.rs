@@ -4,14 +4,14 @@
 //! citations; what `check` says of them. Detection only reports positions:
 //! the text is never changed.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::content::docnum;
 pub use crate::content::registry::{DocKind, Level, Reference, Registry, Status, Target};
 use crate::diagnostic::Diagnostic;
 
 /// How a citation was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CitationForm {
     /// 《…》: the range covers the marks.
@@ -26,7 +26,7 @@ pub enum CitationForm {
 
 /// A citation found in a text: byte range, what was written, and the entry
 /// it resolves to (`None` when the registry has none).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {
     pub start: usize,
     pub end: usize,
@@ -68,13 +68,19 @@ impl Registry {
 
     /// Every citation in a Chinese text, in order, not overlapping.
     pub fn find(&self, text: &str) -> Vec<Citation> {
+        self.find_from(text, None)
+    }
+
+    /// Every citation in a Chinese text of the document `from` (a title
+    /// that several of the portal's documents share leads to its own).
+    pub fn find_from(&self, text: &str, from: Option<&str>) -> Vec<Citation> {
         let mut found = Found::new(text);
         for (start, end) in book_titles(text) {
             let inner = &text[start + '《'.len_utf8()..end - '》'.len_utf8()];
             let entry = self.by_title(inner);
             // The entry's document, narrowed to the attachment the title
             // names when the entry names no part of it.
-            let held = self.held_title(inner);
+            let held = self.held_title(inner, from);
             let target = match entry.and_then(|e| self.entry_target(e)) {
                 Some(t) if t.section.is_none() => match held {
                     Some(h) if h.doc == t.doc => Some(h),
@@ -136,7 +142,7 @@ impl Registry {
     /// Citations in an English text: the registry's English titles and
     /// aliases, the portal's documents' English titles, and document
     /// numbers (kept in their Chinese form).
-    pub fn find_en(&self, text: &str) -> Vec<Citation> {
+    pub fn find_en(&self, text: &str, from: Option<&str>) -> Vec<Citation> {
         let mut found = Found::new(text);
         for (start, end, id) in self.english_names().find(text) {
             let target = self.get(id).and_then(|e| self.entry_target(e));
@@ -149,7 +155,7 @@ impl Registry {
                 None,
             );
         }
-        for (start, end, target) in self.held_english(text) {
+        for (start, end, target) in self.held_english(text, from) {
             found.add(start, end, CitationForm::Title, None, Some(target), None);
         }
         for (start, end, reference, target) in self.numbers(text) {
@@ -166,11 +172,17 @@ impl Registry {
     /// Citations in a text of the language `code`: the Chinese detectors
     /// for the published text, the English titles for English, and for any
     /// other language the document numbers it keeps in their Chinese form.
-    pub fn find_in(&self, code: &str, authoritative: bool, text: &str) -> Vec<Citation> {
+    pub fn find_in(
+        &self,
+        code: &str,
+        authoritative: bool,
+        text: &str,
+        from: Option<&str>,
+    ) -> Vec<Citation> {
         if authoritative {
-            self.find(text)
+            self.find_from(text, from)
         } else if code == "en" {
-            self.find_en(text)
+            self.find_en(text, from)
         } else {
             let mut found = Found::new(text);
             for (start, end, reference, target) in self.numbers(text) {
@@ -351,8 +363,10 @@ mod tests {
     #[test]
     fn english_titles() {
         let r = registry();
-        let c =
-            r.find_en("Implement the Law on the Promotion of Privately-Run Schools (see Box 9).");
+        let c = r.find_en(
+            "Implement the Law on the Promotion of Privately-Run Schools (see Box 9).",
+            None,
+        );
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].reference.as_deref(), Some("c"));
         assert_eq!(c[1].column, Some(9));
@@ -360,7 +374,7 @@ mod tests {
 }
 
 /// Where a citation stands in the published content.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Place {
     pub doc: String,
     pub section: String,
@@ -409,7 +423,7 @@ pub fn collect_document(registry: &Registry, doc: &crate::content::Document) -> 
             What::BoxItem(n, _) => format!("box-{n}"),
             _ => continue,
         };
-        for c in registry.find(&p.text) {
+        for c in registry.find_from(&p.text, Some(&doc.id)) {
             out.push(Place {
                 chars_before: p.text[..c.start].chars().count(),
                 doc: doc.id.clone(),

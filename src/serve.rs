@@ -56,7 +56,8 @@ pub struct Session {
     content_dir: PathBuf,
     site: Arc<crate::content::Site>,
     theme: Arc<Theme>,
-    places: Vec<Vec<crate::references::Place>>,
+    /// Each document's summary (citations, search records), in site order.
+    summaries: Arc<Vec<render::Summary>>,
     files: Files,
     search_stale: bool,
     /// Counts rebuilds, so that a search index built from an older site
@@ -71,13 +72,14 @@ pub struct Session {
 pub struct SearchJob {
     site: Arc<crate::content::Site>,
     theme: Arc<Theme>,
+    summaries: Arc<Vec<render::Summary>>,
     generation: u64,
 }
 
 impl SearchJob {
     pub fn run(self) -> SearchIndex {
         SearchIndex {
-            files: render::search_files(&self.site, &self.theme),
+            files: render::search_files_of(&self.site, &self.theme, &self.summaries),
             generation: self.generation,
         }
     }
@@ -104,20 +106,13 @@ impl Session {
         let site = crate::content::load_site(root, content_dir)?;
         let langs = crate::render::Languages::from_config(&site.config);
         let theme = Theme::load(root, &site.config.theme, &langs.codes())?;
-        let places: Vec<Vec<crate::references::Place>> = {
-            use rayon::prelude::*;
-            site.documents
-                .par_iter()
-                .map(|d| crate::references::collect_document(&site.references, d))
-                .collect()
-        };
-        // The citations just collected, not collected again by render_site.
+        let summaries = render::summarize(&site, &theme);
         let memory = crate::render::output::Memory::default();
         render::render_scope(
             &site,
             &theme,
             false,
-            &places.concat(),
+            &summaries,
             render::Scope::All,
             &memory,
         )?;
@@ -136,7 +131,7 @@ impl Session {
             content_dir: content_dir.to_path_buf(),
             site: Arc::new(site),
             theme: Arc::new(theme),
-            places,
+            summaries: Arc::new(summaries),
             files,
             search_stale: false,
             generation: 0,
@@ -168,22 +163,45 @@ impl Session {
                 &mut warnings,
             )?);
         }
-        self.generation += 1;
+        let catalog_before = self.site.catalog.clone();
         let site = Arc::make_mut(&mut self.site);
         for doc in loaded {
             site.replace_document(doc);
         }
-        for &i in &docs {
-            self.places[i] =
-                crate::references::collect_document(&self.site.references, &self.site.documents[i]);
+        let before: Vec<render::Summary> =
+            docs.iter().map(|&i| self.summaries[i].clone()).collect();
+        {
+            let b = render::Build::new(&self.site, &self.theme, &[], true);
+            let summaries = Arc::make_mut(&mut self.summaries);
+            for &i in &docs {
+                let d = &self.site.documents[i];
+                summaries[i] = b.summarize(
+                    d,
+                    crate::references::collect_document(&self.site.references, d),
+                );
+            }
         }
-        let places = self.places.concat();
+        let after: Vec<&render::Summary> = docs.iter().map(|&i| &self.summaries[i]).collect();
+        // A changed title or 文号 may change any document's links.
+        let Some(docs) = render::affected(
+            &catalog_before,
+            &self.site.catalog,
+            &before.iter().collect::<Vec<_>>(),
+            &after,
+            &docs,
+        ) else {
+            let generation = self.generation + 1;
+            *self = Session::start(&self.root, &self.content_dir)?;
+            self.generation = generation;
+            return Ok(Rebuilt::Full);
+        };
+        self.generation += 1;
         let memory = crate::render::output::Memory::default();
         render::render_scope(
             &self.site,
             &self.theme,
             false,
-            &places,
+            &self.summaries,
             render::Scope::Documents(&docs),
             &memory,
         )?;
@@ -235,6 +253,7 @@ impl Session {
         std::mem::take(&mut self.search_stale).then(|| SearchJob {
             site: self.site.clone(),
             theme: self.theme.clone(),
+            summaries: self.summaries.clone(),
             generation: self.generation,
         })
     }

@@ -127,7 +127,7 @@ fn has_value(values: &[f64], v: f64) -> bool {
 /// Reference ids cited in a text.
 fn cited(registry: &Registry, text: &str, english: bool) -> BTreeSet<String> {
     let found = if english {
-        registry.find_en(text)
+        registry.find_en(text, None)
     } else {
         registry.find(text)
     };

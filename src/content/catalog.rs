@@ -107,6 +107,22 @@ impl Entry {
         Genre::of_title(&self.meta.title)
     }
 
+    /// What citations in other documents can name of it: its titles, 文号
+    /// and articles. When this changes, any document's links may change.
+    pub fn citable(&self) -> (&str, &str, &[Part], &[(String, String)], Vec<&str>) {
+        (
+            &self.meta.title,
+            &self.meta.number,
+            &self.parts,
+            &self.articles,
+            self.translations
+                .values()
+                .flatten()
+                .map(|t| t.title.as_str())
+                .collect(),
+        )
+    }
+
     /// The section that holds article `anchor` (`art-3`).
     pub fn article_section(&self, anchor: &str) -> Option<&str> {
         self.articles

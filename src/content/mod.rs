@@ -535,63 +535,16 @@ pub struct Site {
     pub catalog: catalog::Catalog,
     /// Non-fatal findings while loading.
     pub warnings: Vec<Diagnostic>,
-    /// Memo of `content_hash`.
-    pub hash: std::sync::OnceLock<String>,
 }
 
 impl Site {
-    /// A short hash of everything the site was built from (content and
-    /// settings), for cache-busting asset addresses. Computed once.
-    pub fn content_hash(&self) -> &str {
-        self.hash.get_or_init(|| self.compute_hash())
-    }
-
     /// Puts a re-read document in place of the one with its id.
     pub fn replace_document(&mut self, doc: Document) -> Option<usize> {
         let i = self.documents.iter().position(|d| d.id == doc.id)?;
         self.catalog.entries[i] = catalog::Entry::of(&doc);
         self.documents[i] = doc;
         self.references.hold(&self.catalog);
-        self.hash = std::sync::OnceLock::new();
         Some(i)
-    }
-
-    fn compute_hash(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        h.update(serde_json::to_string(&self.config).unwrap_or_default());
-        for d in &self.documents {
-            h.update(&d.id);
-            h.update(serde_json::to_string(&d.meta).unwrap_or_default());
-            if d.translations.is_empty() {
-                h.update("null");
-            }
-            for t in d.translations.values() {
-                h.update(serde_json::to_string(&t.meta).unwrap_or_default());
-            }
-            for t in std::iter::once(&d.original).chain(d.translations.values().map(|t| &t.text)) {
-                for s in &t.sections {
-                    h.update(&s.id);
-                    h.update(serde_json::to_string(&s.front).unwrap_or_default());
-                    h.update(&s.body);
-                }
-                h.update(serde_json::to_string(&t.editorial).unwrap_or_default());
-            }
-        }
-        for p in &self.pages {
-            for s in std::iter::once(&p.section).chain(p.translations.values()) {
-                h.update(&s.id);
-                h.update(serde_json::to_string(&s.front).unwrap_or_default());
-                h.update(&s.body);
-            }
-        }
-        h.update(serde_json::to_string(&self.references.entries).unwrap_or_default());
-        h.update(serde_json::to_string(&self.glossary).unwrap_or_default());
-        h.finalize()
-            .iter()
-            .take(6)
-            .map(|b| format!("{b:02x}"))
-            .collect()
     }
 }
 
@@ -835,7 +788,6 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
             references,
             catalog,
             warnings,
-            hash: std::sync::OnceLock::new(),
         })
     } else {
         Err(Error::Many(errors))

@@ -131,6 +131,18 @@ fn yes() -> bool {
     true
 }
 
+/// The one of `targets`, or the one in document `from` when there are
+/// several.
+fn pick(targets: &[Target], from: Option<&str>) -> Option<Target> {
+    match targets {
+        [one] => Some(one.clone()),
+        _ => targets
+            .iter()
+            .find(|t| Some(t.doc.as_str()) == from)
+            .cloned(),
+    }
+}
+
 /// Whether an entry has been reviewed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -160,12 +172,16 @@ pub struct Target {
 /// attachment's title, by 发文字号, and in English by their translated titles.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Held {
-    titles: std::collections::HashMap<String, Target>,
-    /// (normalised 发文字号, the number as written, target), longest first.
+    /// Title → the documents (or attachments) of that title: several when
+    /// documents share a title (a yearly notice, an attachment of the same
+    /// name), and then a citation leads to one only from that document.
+    titles: std::collections::HashMap<String, Vec<Target>>,
+    /// (normalised 发文字号, the number as written, target), longest first;
+    /// a document another one replaces is left out.
     numbers: Vec<(String, String, Target)>,
     /// English titles (`Names` ids are indexes into `english_targets`).
     english: Names,
-    english_targets: Vec<Target>,
+    english_targets: Vec<Vec<Target>>,
     /// Articles of each document: anchor → (section id, on the document page).
     articles: std::collections::HashMap<String, Vec<(String, String, bool)>>,
 }
@@ -312,30 +328,41 @@ impl Registry {
             on_document_page: true,
             anchor: None,
         };
-        let mut english = Vec::new();
+        let mut english: std::collections::BTreeMap<String, Vec<Target>> = Default::default();
+        let replaced: std::collections::HashSet<&str> = catalog
+            .entries
+            .iter()
+            .map(|e| e.meta.replaces.as_str())
+            .filter(|r| !r.is_empty())
+            .collect();
         for e in &catalog.entries {
             if !e.meta.title.is_empty() {
                 held.titles
                     .entry(e.meta.title.clone())
-                    .or_insert_with(|| whole(&e.id));
+                    .or_default()
+                    .push(whole(&e.id));
             }
             for p in e.parts.iter().filter(|p| p.kind == Kind::Attachment) {
                 if !p.title.is_empty() {
                     held.titles
                         .entry(p.title.clone())
-                        .or_insert_with(|| Target {
+                        .or_default()
+                        .push(Target {
                             section: Some(p.id.clone()),
                             ..whole(&e.id)
                         });
                 }
             }
             let n = docnum::normalize(&e.meta.number);
-            if !n.is_empty() {
+            if !n.is_empty() && !replaced.contains(e.id.as_str()) {
                 held.numbers.push((n, e.meta.number.clone(), whole(&e.id)));
             }
             for t in e.translations.values().flatten() {
                 if !t.title.is_empty() {
-                    english.push((t.title.clone(), whole(&e.id)));
+                    english
+                        .entry(t.title.clone())
+                        .or_default()
+                        .push(whole(&e.id));
                 }
             }
             held.articles.insert(
@@ -351,6 +378,7 @@ impl Registry {
         }
         held.numbers
             .sort_by_key(|(n, _, _)| std::cmp::Reverse(n.chars().count()));
+        let mut english: Vec<(String, Vec<Target>)> = english.into_iter().collect();
         english.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
         held.english = Names::new(
             english
@@ -376,13 +404,17 @@ impl Registry {
                         .hint("`part` names a section of the document `document_id` names"),
                     );
                 }
-                let same = held.titles.get(&r.title).or_else(|| {
-                    let n = docnum::normalize(&r.number);
-                    held.numbers
-                        .iter()
-                        .find(|(h, _, _)| !n.is_empty() && *h == n)
-                        .map(|(_, _, t)| t)
-                });
+                let same = held
+                    .titles
+                    .get(&r.title)
+                    .and_then(|v| v.first())
+                    .or_else(|| {
+                        let n = docnum::normalize(&r.number);
+                        held.numbers
+                            .iter()
+                            .find(|(h, _, _)| !n.is_empty() && *h == n)
+                            .map(|(_, _, t)| t)
+                    });
                 if let Some(t) = same {
                     let part = t
                         .section
@@ -468,9 +500,12 @@ impl Registry {
         })
     }
 
-    /// The portal's document (or attachment) of this title.
-    pub(crate) fn held_title(&self, inner: &str) -> Option<Target> {
-        self.held.titles.get(inner).cloned()
+    /// The portal's document (or attachment) of this title, cited from the
+    /// document `from`: the one of that title, or, when several share it,
+    /// the citing document's own (a notice naming its attachment); None
+    /// when it cannot be told which.
+    pub(crate) fn held_title(&self, inner: &str, from: Option<&str>) -> Option<Target> {
+        pick(self.held.titles.get(inner)?, from)
     }
 
     /// The portal's document whose 发文字号 ends `written`, and the byte
@@ -492,14 +527,18 @@ impl Registry {
     }
 
     /// The portal's documents named by their English titles in `text`.
-    pub(crate) fn held_english(&self, text: &str) -> Vec<(usize, usize, Target)> {
+    pub(crate) fn held_english(
+        &self,
+        text: &str,
+        from: Option<&str>,
+    ) -> Vec<(usize, usize, Target)> {
         self.held
             .english
             .find(text)
             .into_iter()
             .filter_map(|(s, e, i)| {
                 let t = self.held.english_targets.get(i.parse::<usize>().ok()?)?;
-                Some((s, e, t.clone()))
+                Some((s, e, pick(t, from)?))
             })
             .collect()
     }

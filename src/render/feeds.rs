@@ -37,7 +37,8 @@ pub fn atom(b: &Build, lang: &Language) -> String {
     let site = b.site;
     let base = b.routes.base();
     let mut docs: Vec<_> = site
-        .documents
+        .catalog
+        .entries
         .iter()
         .filter(|d| lang.authoritative || d.translations.contains_key(&lang.code))
         .collect();
@@ -99,7 +100,10 @@ pub fn atom(b: &Build, lang: &Language) -> String {
             d.meta.published.clone()
         };
         out.push_str("<entry>\n");
-        out.push_str(&format!("<title>{}</title>\n", xml(&b.doc_title(d, lang))));
+        out.push_str(&format!(
+            "<title>{}</title>\n",
+            xml(&b.entry_title(d, lang))
+        ));
         out.push_str(&format!("<id>{}</id>\n", xml(&id)));
         out.push_str(&format!("<updated>{date}T00:00:00Z</updated>\n"));
         out.push_str(&format!("<published>{date}T00:00:00Z</published>\n"));

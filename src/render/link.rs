@@ -26,9 +26,12 @@ pub struct Linker<'a> {
 
 impl Linker<'_> {
     pub fn citations(&self, text: &str) -> Vec<Citation> {
-        self.site
-            .references
-            .find_in(&self.lang.code, self.lang.authoritative, text)
+        self.site.references.find_in(
+            &self.lang.code,
+            self.lang.authoritative,
+            text,
+            self.doc.map(|d| d.id.as_str()),
+        )
     }
 
     fn href(&self, c: &Citation) -> Option<String> {

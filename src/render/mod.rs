@@ -20,6 +20,7 @@ pub mod meta;
 pub mod output;
 pub mod pages;
 pub mod routes;
+pub mod summary;
 pub mod theme;
 pub mod views;
 
@@ -33,6 +34,7 @@ use crate::diagnostic::{Diagnostic, Result};
 use crate::references::Place;
 pub use lang::{Language, Languages};
 pub use routes::{root_prefix, Routes};
+pub use summary::Summary;
 use theme::Theme;
 pub use views::Link;
 
@@ -71,13 +73,17 @@ pub struct BuildReport {
 pub use crate::text::escape_html;
 
 /// Everything a page kind builds from: the site, the theme, the portal's
-/// languages and addresses, and where each citation stands.
+/// languages and addresses, and each document's summary (where its
+/// citations stand, its search records).
 pub struct Build<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub langs: Languages,
     pub routes: Routes,
-    pub places: &'a [Place],
+    /// One per document of the catalog, in its order.
+    pub summaries: &'a [Summary],
+    /// Every citation of every document, in site and reading order.
+    pub places: Vec<&'a Place>,
     pub minify: bool,
 }
 
@@ -174,15 +180,34 @@ pub struct Alternate {
 }
 
 impl<'a> Build<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme, places: &'a [Place], minify: bool) -> Build<'a> {
+    pub fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        summaries: &'a [Summary],
+        minify: bool,
+    ) -> Build<'a> {
         Build {
             site,
             theme,
             langs: Languages::from_config(&site.config),
             routes: Routes::new(&site.config.base_url),
-            places,
+            places: summaries.iter().flat_map(|s| &s.places).collect(),
+            summaries,
             minify,
         }
+    }
+
+    /// Where the citations of `summary`'s document stand, as a backlink
+    /// names them.
+    pub fn place_section(&self, p: &Place) -> Option<&'a summary::PlaceSection> {
+        let s = match self
+            .summaries
+            .binary_search_by(|s| s.doc.as_str().cmp(&p.doc))
+        {
+            Ok(i) => &self.summaries[i],
+            Err(_) => self.summaries.iter().find(|s| s.doc == p.doc)?,
+        };
+        s.sections.get(&p.section)
     }
 
     /// A UI string of the theme in `lang`.
@@ -291,7 +316,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let site = content::load_site(&opts.root, &opts.content_dir)?;
     let langs = Languages::from_config(&site.config);
     let theme = Theme::load(&opts.root, &site.config.theme, &langs.codes())?;
-    let places = crate::references::collect(&site);
+    let summaries = summarize(&site, &theme);
     let theme_dir = opts.root.join("themes").join(&site.config.theme);
     let staging = output::Staging::begin(
         &opts.out,
@@ -313,11 +338,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             },
         ],
     )?;
-    let written = render_scope(&site, &theme, opts.minify, &places, Scope::All, &staging)?;
+    let written = render_scope(&site, &theme, opts.minify, &summaries, Scope::All, &staging)?;
     staging.commit()?;
     let pages = written.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let bytes = written.iter().map(|(_, n)| n).sum();
     let mut warnings = site.warnings.clone();
+    let places: Vec<Place> = summaries.iter().flat_map(|s| s.places.clone()).collect();
     let (unresolved, uncited) = crate::references::diagnose(&site, &places);
     warnings.extend(unresolved.into_iter().map(|d| Diagnostic {
         severity: crate::diagnostic::Severity::Warning,
@@ -332,11 +358,83 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     })
 }
 
+/// Every document's summary (its citations, the sections they stand in,
+/// its search records), in site order.
+pub fn summarize(site: &Site, theme: &Theme) -> Vec<Summary> {
+    let b = Build::new(site, theme, &[], true);
+    site.documents
+        .par_iter()
+        .map(|d| b.summarize(d, crate::references::collect_document(&site.references, d)))
+        .collect()
+}
+
+/// The documents whose pages an edit to `changed` (indexes into the
+/// catalog) changes: themselves, and the documents their citations lead
+/// to, before (`before`: the changed documents' old summaries) and after
+/// (their backlinks list them). None when every page may change: a
+/// document's titles, 文号 or articles changed, which other documents'
+/// citations may name.
+pub fn affected<'s>(
+    catalog_before: &content::catalog::Catalog,
+    catalog_after: &content::catalog::Catalog,
+    before: &[&'s Summary],
+    after: &[&'s Summary],
+    changed: &[usize],
+) -> Option<Vec<usize>> {
+    if catalog_before.entries.len() != catalog_after.entries.len() {
+        return None;
+    }
+    for &i in changed {
+        let (a, b) = (&catalog_before.entries[i], &catalog_after.entries[i]);
+        if a.id != b.id || a.citable() != b.citable() {
+            return None;
+        }
+    }
+    // What each cited document's page shows of the changed documents'
+    // citations of it (its backlinks): the documents whose list differs.
+    type Shown<'a> = Vec<(
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a summary::PlaceSection>,
+    )>;
+    let shown = |summaries: &[&'s Summary]| -> std::collections::BTreeMap<&str, Shown> {
+        let mut m: std::collections::BTreeMap<&str, Shown> = Default::default();
+        for s in summaries {
+            for p in &s.places {
+                if let Some(t) = &p.citation.target {
+                    m.entry(t.doc.as_str()).or_default().push((
+                        &p.section,
+                        &p.anchor,
+                        &p.sentence,
+                        &p.citation.text,
+                        s.sections.get(&p.section),
+                    ));
+                }
+            }
+        }
+        m
+    };
+    let (was, now) = (shown(before), shown(after));
+    let mut docs: Vec<usize> = changed.to_vec();
+    for id in was.keys().chain(now.keys()) {
+        if was.get(id) != now.get(id) {
+            if let Some(i) = catalog_after.entries.iter().position(|e| e.id == *id) {
+                docs.push(i);
+            }
+        }
+    }
+    docs.sort_unstable();
+    docs.dedup();
+    Some(docs)
+}
+
 /// Renders every page and asset in memory: (path, bytes), sorted by path.
 pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(String, Vec<u8>)>> {
     let memory = output::Memory::default();
-    let places = crate::references::collect(site);
-    render_scope(site, theme, minify, &places, Scope::All, &memory)?;
+    let summaries = summarize(site, theme);
+    render_scope(site, theme, minify, &summaries, Scope::All, &memory)?;
     Ok(memory.into_files())
 }
 
@@ -347,11 +445,11 @@ pub fn render_scope(
     site: &Site,
     theme: &Theme,
     minify: bool,
-    places: &[Place],
+    summaries: &[Summary],
     scope: Scope,
     sink: &dyn output::Sink,
 ) -> Result<Vec<(String, usize)>> {
-    let b = Build::new(site, theme, places, minify);
+    let b = Build::new(site, theme, summaries, minify);
     let docs: Vec<usize> = match scope {
         Scope::All => (0..site.documents.len()).collect(),
         Scope::Documents(d) => d.to_vec(),
@@ -444,10 +542,22 @@ pub fn search_files(site: &Site, theme: &Theme) -> Vec<(String, Vec<u8>)> {
     crate::search::build_index(&search_records(site, theme))
 }
 
+/// The search index's files, from the documents' summaries.
+pub fn search_files_of(
+    site: &Site,
+    theme: &Theme,
+    summaries: &[Summary],
+) -> Vec<(String, Vec<u8>)> {
+    crate::search::build_index(&pages::search::records(&Build::new(
+        site, theme, summaries, true,
+    )))
+}
+
 /// What the search index is made from: every paragraph, heading and box
 /// item of every page in every language.
 pub fn search_records(site: &Site, theme: &Theme) -> Vec<crate::search::Record> {
-    pages::search::records(&Build::new(site, theme, &[], true))
+    let summaries = summarize(site, theme);
+    pages::search::records(&Build::new(site, theme, &summaries, true))
 }
 
 /// `sitemap.xml` for the site's files (only `.html` count), when the site

@@ -532,23 +532,16 @@ impl Build<'_> {
     /// Where a citation stands, as a link to its paragraph with the
     /// sentence quoted (None when its document is not in this build).
     pub fn backlink(&self, p: &crate::references::Place, lang: &Language) -> Option<Backlink> {
-        let doc = self.site.documents.iter().find(|d| d.id == p.doc)?;
-        let s = doc.original.section(&p.section)?;
-        let section_page = self.routes.section(&doc.id, &s.id, lang);
-        let head = matches!(s.kind, Kind::Notice | Kind::Attachment);
-        let url = if head {
-            format!("{}#{}", self.routes.document(&doc.id, lang), p.anchor)
+        let s = self.place_section(p)?;
+        let section_page = self.routes.section(&p.doc, &p.section, lang);
+        let url = if s.head {
+            format!("{}#{}", self.routes.document(&p.doc, lang), p.anchor)
         } else {
             format!("{section_page}#{}", p.anchor)
         };
         Some(Backlink {
             section: Link {
-                title: if head {
-                    self.doc_title(doc, lang)
-                } else {
-                    self.heading_view(doc, self.section_in(doc, &s.id, lang).0, lang)
-                        .text
-                },
+                title: s.titles.get(&lang.code).cloned().unwrap_or_default(),
                 url: section_page,
             },
             anchor: p.anchor.clone(),
@@ -586,7 +579,7 @@ impl Build<'_> {
                 continue;
             }
             let places = self.backlinks(
-                self.places.iter().filter(|p| {
+                self.places.iter().copied().filter(|p| {
                     p.doc == e.id && p.citation.target.as_ref().is_some_and(|t| t.doc == doc)
                 }),
                 lang,

@@ -66,7 +66,7 @@ pub mod index;
 pub mod query;
 pub mod text;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Path of the main index file, relative to the site root.
 pub const MAIN_FILE: &str = "static/search-index.js";
@@ -76,7 +76,7 @@ pub const PARTS_DIR: &str = "static/search/";
 pub const PART_PREFIX: &str = "(window.GONGKAI_SEARCH_PARTS||(window.GONGKAI_SEARCH_PARTS={}))";
 
 /// One searchable unit: a paragraph (or heading, or box item) of a page.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Record {
     /// The language's code (`zh`, `en`).
     pub lang: String,

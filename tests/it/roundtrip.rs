@@ -614,7 +614,7 @@ fn citations_ok(text: &str, found: &[Citation]) {
 
 fn detect(text: &str) {
     citations_ok(text, &registry().find(text));
-    citations_ok(text, &registry().find_en(text));
+    citations_ok(text, &registry().find_en(text, None));
     for (s, e) in book_titles(text) {
         assert!(text[s..e].starts_with('《') && text[s..e].ends_with('》'));
     }

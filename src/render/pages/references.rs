@@ -71,6 +71,7 @@ impl PageKind for References {
             let backlinks = b.backlinks(
                 b.places
                     .iter()
+                    .copied()
                     .filter(|p| p.citation.reference.as_deref() == Some(r.id.as_str())),
                 lang,
             );

@@ -14,7 +14,8 @@ pub struct SearchPage;
 
 #[derive(Serialize)]
 struct SearchContext<'a> {
-    /// A hash of the content: the index's address changes with it.
+    /// A hash of what the search index is made from: its address changes
+    /// with it.
     index_v: &'a str,
 }
 
@@ -33,12 +34,11 @@ impl PageKind for SearchPage {
         let path = b.routes.search(lang);
         let mut base = b.base(lang, &path, &|l| b.routes.search(l));
         base.title = page_title(b, &[b.t(lang, "search")], lang);
-        // Hashing all the content is for this page alone.
         out.push(b.page(
             &base,
             "search.html",
             &SearchContext {
-                index_v: b.site.content_hash(),
+                index_v: &b.records_version(),
             },
         )?);
         Ok(())
@@ -71,71 +71,78 @@ impl PageKind for SearchIndex {
 }
 
 /// Every paragraph, heading and box item of every page, in every language
-/// a document is translated into, for the search index.
+/// a document is translated into, for the search index: language by
+/// language, document by document, from the documents' summaries.
 pub fn records(b: &Build) -> Vec<Record> {
     let mut out = Vec::new();
     for lang in &b.langs.all {
-        for doc in &b.site.documents {
-            if !lang.authoritative && !doc.translations.contains_key(&lang.code) {
-                continue;
+        for s in b.summaries {
+            if let Some(r) = s.records.get(&lang.code) {
+                out.extend(r.iter().cloned());
             }
-            let doc_title = b.doc_title(doc, lang);
-            for s in &doc.original.sections {
-                let (shown, translated) = b.section_in(doc, &s.id, lang);
-                if !translated {
-                    continue;
-                }
-                let heading = b.heading_view(doc, shown, lang).text;
-                let head = matches!(s.kind, Kind::Notice | Kind::Attachment);
-                let page = if head {
-                    b.routes.document(&doc.id, lang)
+        }
+    }
+    out
+}
+
+/// The search records of one document in one language (its summary's).
+pub fn document_records(b: &Build, doc: &Document, lang: &crate::render::Language) -> Vec<Record> {
+    let mut out = Vec::new();
+    let doc_title = b.doc_title(doc, lang);
+    for s in &doc.original.sections {
+        let (shown, translated) = b.section_in(doc, &s.id, lang);
+        if !translated {
+            continue;
+        }
+        let heading = b.heading_view(doc, shown, lang).text;
+        let head = matches!(s.kind, Kind::Notice | Kind::Attachment);
+        let page = if head {
+            b.routes.document(&doc.id, lang)
+        } else {
+            b.routes.section(&doc.id, &s.id, lang)
+        };
+        let title = if head {
+            doc_title.clone()
+        } else {
+            heading.clone()
+        };
+        if !head {
+            out.push(Record {
+                lang: lang.code.clone(),
+                url: page.clone(),
+                title: title.clone(),
+                heading: heading.clone(),
+                text: heading.clone(),
+            });
+        }
+        let blocks = crate::markdown::plain_blocks(&shown.body);
+        for (bl, id) in blocks.iter().zip(shown.block_ids(&blocks)) {
+            out.push(Record {
+                lang: lang.code.clone(),
+                url: format!("{page}#{id}"),
+                title: title.clone(),
+                heading: heading.clone(),
+                text: bl.text.clone(),
+            });
+        }
+        for c in &s.front.columns {
+            let c = b.column_in(doc, s, c, lang);
+            let label = format!("{} {}", b.column_label(c.number, lang), c.title);
+            for item in &c.items {
+                let text = if lang.authoritative {
+                    item.source_text()
                 } else {
-                    b.routes.section(&doc.id, &s.id, lang)
+                    format!("{}. {}", item.name, item.text)
+                        .trim_start_matches(". ")
+                        .to_string()
                 };
-                let title = if head {
-                    doc_title.clone()
-                } else {
-                    heading.clone()
-                };
-                if !head {
-                    out.push(Record {
-                        lang: lang.code.clone(),
-                        url: page.clone(),
-                        title: title.clone(),
-                        heading: heading.clone(),
-                        text: heading.clone(),
-                    });
-                }
-                let blocks = crate::markdown::plain_blocks(&shown.body);
-                for (bl, id) in blocks.iter().zip(shown.block_ids(&blocks)) {
-                    out.push(Record {
-                        lang: lang.code.clone(),
-                        url: format!("{page}#{id}"),
-                        title: title.clone(),
-                        heading: heading.clone(),
-                        text: bl.text.clone(),
-                    });
-                }
-                for c in &s.front.columns {
-                    let c = b.column_in(doc, s, c, lang);
-                    let label = format!("{} {}", b.column_label(c.number, lang), c.title);
-                    for item in &c.items {
-                        let text = if lang.authoritative {
-                            item.source_text()
-                        } else {
-                            format!("{}. {}", item.name, item.text)
-                                .trim_start_matches(". ")
-                                .to_string()
-                        };
-                        out.push(Record {
-                            lang: lang.code.clone(),
-                            url: b.routes.box_page(&doc.id, c.number, lang),
-                            title: label.clone(),
-                            heading: label.clone(),
-                            text,
-                        });
-                    }
-                }
+                out.push(Record {
+                    lang: lang.code.clone(),
+                    url: b.routes.box_page(&doc.id, c.number, lang),
+                    title: label.clone(),
+                    heading: label.clone(),
+                    text,
+                });
             }
         }
     }
