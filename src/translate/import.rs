@@ -42,6 +42,16 @@ pub struct Imported {
     pub unconfirmed: usize,
 }
 
+/// The start of a text, for a message.
+fn excerpt(s: &str) -> String {
+    let s = normalize_space(s);
+    if s.chars().count() <= 40 {
+        s
+    } else {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    }
+}
+
 /// Reads a translated file by its extension, else by its content.
 pub fn read(path: &Path) -> Result<ReturnedFile> {
     let mut w = Vec::new();
@@ -214,7 +224,7 @@ pub fn import(site: &Site, opts: &ImportOptions) -> Result<Imported> {
                 "the Chinese of this unit has changed since the file was exported".into(),
                 format!(
                     "the Chinese now reads “{}”: export {doc_id} again and translate the new text",
-                    u.source
+                    excerpt(&u.source)
                 ),
             ));
             continue;
@@ -230,7 +240,7 @@ pub fn import(site: &Site, opts: &ImportOptions) -> Result<Imported> {
                 what.into(),
                 format!(
                     "the Chinese reads “{}”: the source must stay as exported",
-                    u.source
+                    excerpt(&u.source)
                 ),
             ));
             continue;
@@ -376,7 +386,7 @@ pub fn import(site: &Site, opts: &ImportOptions) -> Result<Imported> {
         ))
         .hint(format!(
             "a file is translated whole or not at all: translate “{}” too, or leave every unit of {} untranslated",
-            u.source,
+            excerpt(&u.source),
             u.place.file()
         ));
         match by_line.get(u.id.as_str()) {

@@ -32,10 +32,13 @@
 //! What is used of it: one `<file>` per content file (`original` =
 //! `<doc>/<file>`), a `<trans-unit>` per unit (`id` and `resname` = the
 //! unit's id, `extradata="source-sha256:…"` = the hash of its Chinese),
-//! `<source>` (the Chinese), `<target state="translated">` or
-//! `state="needs-review-translation"` (with `state-qualifier="exact-match"`
-//! for a translation-memory match), no target for a new unit, `<note>`s
-//! for context and a location `<context-group>`.
+//! `<source>` (the Chinese), `<target state="translated">` with
+//! `approved="yes"` on the unit (the translation the portal publishes: read
+//! as approved by Weblate and translate-toolkit, which take an unapproved
+//! target for one to review) or `state="needs-review-translation"` (with
+//! `state-qualifier="exact-match"` for a translation-memory match), no
+//! target for a new unit, `<note>`s for context and a location
+//! `<context-group>`.
 //!
 //! **PO** (gettext) for tools built around it: `msgctxt` = the unit's id,
 //! `msgid` = the Chinese, `msgstr` = the translation, `#.` comments for

@@ -55,9 +55,14 @@ pub fn write(doc: &Document, segments: &[Segment], source: &str, target: &str) -
             let multiline =
                 s.source.contains('\n') || s.target.as_deref().is_some_and(|t| t.contains('\n'));
             out.push_str(&format!(
-                "      <trans-unit id=\"{0}\" resname=\"{0}\" extradata=\"source-sha256:{1}\"{2}>\n",
+                "      <trans-unit id=\"{0}\" resname=\"{0}\" extradata=\"source-sha256:{1}\"{2}{3}>\n",
                 escape(&s.id),
                 s.hash,
+                if s.state == State::Translated {
+                    " approved=\"yes\""
+                } else {
+                    ""
+                },
                 if multiline {
                     " xml:space=\"preserve\""
                 } else {

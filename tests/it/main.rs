@@ -19,3 +19,4 @@ mod roundtrip;
 mod search;
 mod seed;
 mod serve;
+mod translate;
