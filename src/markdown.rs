@@ -505,6 +505,22 @@ mod tests {
     }
 
     #[test]
+    fn spans_are_the_blocks_sources() {
+        let body = "\n一 *二*\n三\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n\n---\n";
+        let b = plain_blocks(body);
+        let src: Vec<&str> = b.iter().map(|b| body[b.span.clone()].trim_end()).collect();
+        assert_eq!(
+            src,
+            [
+                "一 *二*\n三",
+                "| a | b |\n|---|---|\n| 1 | 2 |",
+                "```\ncode\n```",
+                "---"
+            ]
+        );
+    }
+
+    #[test]
     fn paragraph_lines() {
         let b = plain_blocks("一\n\n二\n\n\n三");
         assert_eq!(b.iter().map(|b| b.line).collect::<Vec<_>>(), vec![0, 2, 5]);

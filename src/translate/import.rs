@@ -107,7 +107,13 @@ fn kind_name(k: BlockKind) -> &'static str {
 /// cannot.
 fn block_target(t: &str, kind: BlockKind) -> std::result::Result<String, String> {
     let t = t.trim();
-    for candidate in [t.to_string(), escape_block_start(t)] {
+    let mut candidates = vec![t.to_string(), escape_block_start(t)];
+    // A heading's translation written as plain text takes the Chinese
+    // heading's level.
+    if let BlockKind::Heading(level) = kind {
+        candidates.push(format!("{} {}", "#".repeat(level.clamp(1, 6) as usize), t));
+    }
+    for candidate in candidates {
         let b = plain_blocks(&candidate);
         if b.len() == 1 && same_kind(b[0].kind, kind) {
             return Ok(candidate);
@@ -149,11 +155,16 @@ fn language(
     file: Option<&str>,
     path: &Path,
 ) -> Result<LanguageConfig> {
+    // As the file writes it (`en`, `zh-Hans`), or as an editor may have
+    // rewritten it (`en_US`, `en-GB`): the language whose code is its
+    // primary subtag.
     let of_file = file.and_then(|f| {
-        site.config
-            .languages
-            .iter()
-            .find(|l| l.code == f || l.tag == f)
+        let f = f.replace('_', "-");
+        let primary = f.split('-').next().unwrap_or("").to_ascii_lowercase();
+        let ls = &site.config.languages;
+        ls.iter()
+            .find(|l| l.code == f || l.tag.eq_ignore_ascii_case(&f))
+            .or_else(|| ls.iter().find(|l| l.code == primary))
             .map(|l| l.code.clone())
     });
     if let (Some(a), Some(f)) = (asked, file) {
@@ -260,6 +271,16 @@ pub fn import(site: &Site, opts: &ImportOptions) -> Result<Imported> {
                     c as u32
                 ),
                 "remove it".into(),
+            ));
+            continue;
+        }
+        if normalize_space(target) == normalize_space(&u.source)
+            && u.source.chars().any(crate::markdown::is_cjk)
+        {
+            errors.push(err(
+                r,
+                "the translation is the Chinese itself".into(),
+                "a tool may have copied the source into the target: translate it, or leave the target empty".into(),
             ));
             continue;
         }
@@ -375,10 +396,15 @@ pub fn import(site: &Site, opts: &ImportOptions) -> Result<Imported> {
             files_with.insert(u.place.file());
         }
     }
-    for u in us
-        .iter()
-        .filter(|u| files_with.contains(u.place.file()) && !values.contains_key(&u.id))
-    {
+    // (A segment refused above is not reported again.)
+    let refused: HashSet<usize> = errors.iter().map(|(line, _)| *line).collect();
+    for u in us.iter().filter(|u| {
+        files_with.contains(u.place.file())
+            && !values.contains_key(&u.id)
+            && !by_line
+                .get(u.id.as_str())
+                .is_some_and(|r| refused.contains(&r.line))
+    }) {
         let d = Diagnostic::error(format!(
             "{shown}:{}: this unit has no translation, but other units of {} have one",
             u.id,
@@ -463,8 +489,21 @@ fn commit(
     let staging = doc
         .dir
         .join(format!(".{}.import-{}", lang.code, std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).with_path("remove", &staging)?;
+    // What an import that was killed midway left.
+    let prefix = format!(".{}.import-", lang.code);
+    for e in std::fs::read_dir(&doc.dir)
+        .with_path("list", &doc.dir)?
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        {
+            if pid == std::process::id() || !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
     }
     std::fs::create_dir_all(&staging).with_path("create", &staging)?;
     let result = (|| -> Result<()> {
@@ -570,8 +609,27 @@ fn verify(
             .into());
         }
     }
+    // The checks of `check`, on the files translated: a translation may
+    // come file by file (what is missing, `check` and `status` tell).
+    let translated: HashSet<String> = staged.translations[&lang.code]
+        .text
+        .sections
+        .iter()
+        .map(file_name)
+        .collect();
+    let mut checked = staged.clone();
+    checked.original = Text::new(
+        doc.original
+            .sections
+            .iter()
+            .filter(|s| translated.contains(&file_name(s)))
+            .cloned()
+            .collect(),
+        doc.original.editorial.clone(),
+    );
+    checked.translations.retain(|code, _| *code == lang.code);
     let mut stats = crate::check::translation::Stats::default();
-    let found = crate::check::translation::check(site, &staged, &mut stats);
+    let found = crate::check::translation::check(site, &checked, &mut stats);
     if !found.is_empty() {
         let shown = dir.display().to_string();
         let real = doc.dir.join(&lang.code).display().to_string();
@@ -591,4 +649,44 @@ fn verify(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paragraph_stays_a_paragraph() {
+        assert_eq!(
+            block_target("Plain text.", BlockKind::Paragraph).unwrap(),
+            "Plain text."
+        );
+        assert_eq!(
+            block_target("1. First", BlockKind::Paragraph).unwrap(),
+            "1\\. First"
+        );
+        assert_eq!(
+            block_target("# Not a heading", BlockKind::Paragraph).unwrap(),
+            "\\# Not a heading"
+        );
+        assert_eq!(
+            block_target("- item", BlockKind::Paragraph).unwrap(),
+            "\\- item"
+        );
+        assert!(block_target("One.\n\nTwo.", BlockKind::Paragraph)
+            .unwrap_err()
+            .contains("2 blocks"));
+        assert!(block_target("| a |\n|---|\n| b |", BlockKind::Table).is_ok());
+        assert!(block_target("not a table", BlockKind::Table).is_err());
+        assert_eq!(
+            block_target("Heading", BlockKind::Heading(2)).unwrap(),
+            "## Heading"
+        );
+    }
+
+    #[test]
+    fn excerpts() {
+        assert_eq!(excerpt("短"), "短");
+        assert_eq!(excerpt(&"字".repeat(50)).chars().count(), 41);
+    }
 }

@@ -276,3 +276,45 @@ pub fn read(text: &str, path: &std::path::Path) -> Result<ReturnedFile> {
     }
     Ok(file)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn reads_what_editors_write() {
+        // Rewrapped strings, flags among others, an obsolete entry, a
+        // header as Poedit rewrites it.
+        let po = "# comment\nmsgid \"\"\nmsgstr \"\"\n\"Language: en_US\\n\"\n\"X-Gongkai-Document: plan\\n\"\n\n\
+                  #. source-sha256: 0011223344556677\n#: c1.md:3\n#, fuzzy, no-c-format\nmsgctxt \"c1-heading\"\nmsgid \"一、\"\n\"规划\"\nmsgstr \"\"\n\"I. \"\n\"Plan \\\"x\\\"\\n\"\n\n\
+                  msgctxt \"c1-number\"\nmsgid \"一、\"\nmsgstr \"I.\"\n\n#~ msgctxt \"old\"\n#~ msgid \"旧\"\n#~ msgstr \"Old\"\n";
+        let f = read(po, Path::new("t.po")).unwrap();
+        assert_eq!(f.doc.as_deref(), Some("plan"));
+        assert_eq!(f.lang.as_deref(), Some("en_US"));
+        assert_eq!(f.segments.len(), 2);
+        let h = &f.segments[0];
+        assert_eq!(
+            (h.id.as_str(), h.source.as_str(), h.target.as_str()),
+            ("c1-heading", "一、规划", "I. Plan \"x\"\n")
+        );
+        assert!(!h.confirmed);
+        assert_eq!(h.hash.as_deref(), Some("0011223344556677"));
+        assert_eq!(h.line, 10);
+        assert!(f.segments[1].confirmed);
+        assert!(read("msgid \"a\"\nmsgstr[0] \"b\"\n", Path::new("t.po")).is_err());
+        assert!(read("msgid \"a\\q\"\n", Path::new("t.po")).is_err());
+    }
+
+    #[test]
+    fn strings_of_several_lines() {
+        assert_eq!(field("msgstr", "a\"b"), "msgstr \"a\\\"b\"\n");
+        assert_eq!(field("msgstr", "a\nb"), "msgstr \"\"\n\"a\\n\"\n\"b\"\n");
+        let text = format!(
+            "msgctxt \"x\"\nmsgid \"源\"\n{}",
+            field("msgstr", "line one\nline two\\")
+        );
+        let f = read(&text, Path::new("t.po")).unwrap();
+        assert_eq!(f.segments[0].target, "line one\nline two\\");
+    }
+}

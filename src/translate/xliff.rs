@@ -303,3 +303,56 @@ fn push_text(unit: &mut Option<Returned>, into: &Into, s: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn reads_what_tools_write() {
+        // A target segmented by a CAT tool (Trados, memoQ), an entity, a
+        // character reference, CDATA, a proposal in alt-trans and an inline
+        // code: the translation is the target's text.
+        let x = r#"<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0">
+  <file original="plan/c1-s1.md" source-language="zh-Hans" target-language="en-US" datatype="plaintext">
+    <body>
+      <trans-unit id="c1-s1-p1" extradata="source-sha256:0011223344556677">
+        <source>甲&amp;乙</source>
+        <seg-source><mrk mtype="seg" mid="1">甲&amp;乙</mrk></seg-source>
+        <target state="translated"><mrk mtype="seg" mid="1">A &amp; B&#x2014;<![CDATA[<c>]]><ph id="1">{b}</ph></mrk></target>
+        <alt-trans><source>甲</source><target>not this</target></alt-trans>
+      </trans-unit>
+      <trans-unit id="c1-s1-p2" approved="no">
+        <source>丙</source>
+        <target state="needs-review-translation">C</target>
+      </trans-unit>
+      <trans-unit id="c1-s1-p3">
+        <source>丁</source>
+      </trans-unit>
+    </body>
+  </file>
+</xliff>"#;
+        let f = read(x, Path::new("t.xlf")).unwrap();
+        assert_eq!(f.doc.as_deref(), Some("plan"));
+        assert_eq!(f.lang.as_deref(), Some("en-US"));
+        let s = &f.segments;
+        assert_eq!(s.len(), 3);
+        assert_eq!(
+            (s[0].id.as_str(), s[0].source.as_str()),
+            ("c1-s1-p1", "甲&乙")
+        );
+        assert_eq!(s[0].target, "A & B—<c>");
+        assert_eq!(s[0].hash.as_deref(), Some("0011223344556677"));
+        assert!(s[0].confirmed);
+        assert_eq!(s[0].line, 5);
+        assert!(s[0].snippet.contains("c1-s1-p1"));
+        assert_eq!(s[1].target, "C");
+        assert!(!s[1].confirmed);
+        assert_eq!(s[2].target, "");
+        assert!(read("<xliff version=\"2.0\"/>", Path::new("t.xlf")).is_err());
+        assert!(read("<x>", Path::new("t.xlf")).is_err());
+        assert!(read("<xliff><file></xliff>", Path::new("t.xlf")).is_err());
+    }
+}

@@ -601,3 +601,45 @@ fn the_translation_memory_fills_recurring_formulas() {
         assert_eq!(n["review"], true);
     }
 }
+
+#[test]
+fn import_refuses_a_half_translated_file_and_the_chinese_as_its_translation() {
+    let site = site_with(&["guofa-2018-43"]);
+    let s = site.path();
+    let doc = "guofa-2018-43";
+    let (ok, _, err) = gongkai(s, &["translate", "export", doc, "--format", "po"]);
+    assert!(ok, "{err}");
+    let file = format!("{doc}.en.po");
+    let po = std::fs::read_to_string(s.join(&file)).unwrap();
+    let model = gongkai::content::load_site(s, &s.join("content")).unwrap();
+    // Every unit but the date; the note copied from the Chinese, as a tool
+    // that copies the source into the target would.
+    let half = fill_po(&po, &|id, source| match id {
+        "notice-date" => String::new(),
+        "notice-note" => source.to_string(),
+        _ => stand_in(&model, source),
+    });
+    std::fs::write(s.join(&file), half).unwrap();
+    let err = failure(s, &["translate", "import", &file]);
+    insta::assert_snapshot!("import_half_translated", err);
+    assert!(
+        !s.join("content/guofa-2018-43/en").exists(),
+        "nothing written"
+    );
+    // A document may be translated file by file: the metadata alone.
+    let meta_only = fill_po(&po, &|id, source| {
+        if id.starts_with("meta-") {
+            stand_in(&model, source)
+        } else {
+            String::new()
+        }
+    });
+    std::fs::write(s.join(&file), meta_only).unwrap();
+    let (ok, _, err) = gongkai(s, &["translate", "import", &file]);
+    assert!(ok, "{err}");
+    let en = en_files(s, doc);
+    assert_eq!(
+        en.keys().collect::<Vec<_>>(),
+        ["document.yaml", "translated-from.yaml"]
+    );
+}
