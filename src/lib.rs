@@ -3,7 +3,8 @@
 //!
 //! The pipeline, one module per stage:
 //! [`import`] raw text → [`content`] model → [`check`] → [`render`] (with
-//! [`markdown`]) → `public/`. The CLI in `main.rs` is a thin layer over these.
+//! [`markdown`]) → `public/`; [`translate`] takes a document's units to a
+//! translator and back. The CLI in `main.rs` is a thin layer over these.
 
 pub mod bundle;
 pub mod check;
@@ -18,5 +19,6 @@ pub mod search;
 pub mod serve;
 pub mod source;
 pub mod text;
+pub mod translate;
 
 pub use diagnostic::{Diagnostic, Error, Result, Severity};

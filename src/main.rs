@@ -79,10 +79,133 @@ enum Command {
         #[arg(long)]
         content: Option<PathBuf>,
     },
+    /// Send a document to a translator and bring the translation back.
+    Translate {
+        #[command(subcommand)]
+        command: TranslateCommand,
+    },
     /// Panics on purpose: tests use it to see what a user would see if
     /// gongkai had a bug.
     #[command(name = "internal-panic", hide = true)]
     InternalPanic,
+}
+
+#[derive(Subcommand)]
+enum TranslateCommand {
+    /// Write a document's units as XLIFF 1.2 or PO, and its glossary terms as TBX.
+    Export {
+        /// The document's folder name in content/.
+        doc: String,
+        /// xliff (default) or po.
+        #[arg(long)]
+        format: Option<String>,
+        /// The translation's language code (default: the site's first translation).
+        #[arg(long)]
+        lang: Option<String>,
+        /// The file to write (the glossary goes beside it as .tbx); default
+        /// <doc>.<lang>.xlf in the current folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
+    /// Write a translated XLIFF or PO file into content/<doc>/<lang>/.
+    Import {
+        /// The translated file (.xlf, .xliff or .po).
+        file: PathBuf,
+        /// The translation's language (default: the file's).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
+    /// How much of each document is translated, per language.
+    Status {
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
+}
+
+fn translate(root: &std::path::Path, command: TranslateCommand) -> gongkai::Result<bool> {
+    use gongkai::translate;
+    let load = |content: Option<PathBuf>| {
+        let dir = content.unwrap_or_else(|| root.join("content"));
+        content::load_site(root, &dir)
+    };
+    match command {
+        TranslateCommand::Export {
+            doc,
+            format,
+            lang,
+            out,
+            content,
+        } => {
+            let format = match format {
+                Some(f) => Some(translate::Format::parse(&f).ok_or_else(|| {
+                    Diagnostic::error(format!("unknown format `{f}`"))
+                        .hint("use --format xliff (XLIFF 1.2) or --format po (gettext)")
+                })?),
+                None => None,
+            };
+            let site = load(content)?;
+            let opts = translate::ExportOptions {
+                doc,
+                lang,
+                format,
+                out,
+            };
+            let e = translate::export(&site, &opts)?;
+            eprintln!(
+                "wrote {} ({} segments into {}: {} translated, {} to review, {} new; {} prefilled from the translation memory) and {} ({} glossary terms)",
+                e.path.display(),
+                e.segments,
+                e.lang,
+                e.translated,
+                e.review,
+                e.new,
+                e.matched,
+                e.glossary.display(),
+                e.terms
+            );
+            Ok(true)
+        }
+        TranslateCommand::Import {
+            file,
+            lang,
+            content,
+        } => {
+            let site = load(content)?;
+            let i = translate::import(&site, &translate::ImportOptions { file, lang })?;
+            if i.written.is_empty() {
+                eprintln!(
+                    "{} ({}): {} segments, nothing changed: no file written",
+                    i.doc, i.lang, i.segments
+                );
+            } else {
+                eprintln!(
+                    "{} ({}): {} segments, {} units changed; wrote {}",
+                    i.doc,
+                    i.lang,
+                    i.segments,
+                    i.changed,
+                    i.written.join(", ")
+                );
+            }
+            if i.unconfirmed > 0 {
+                eprintln!(
+                    "{} segments were imported unconfirmed (fuzzy or needing review): the next export marks them for review",
+                    i.unconfirmed
+                );
+            }
+            Ok(true)
+        }
+        TranslateCommand::Status { content } => {
+            let site = load(content)?;
+            let rows = translate::status(&site)?;
+            print!("{}", translate::status::table(&rows));
+            Ok(true)
+        }
+    }
 }
 
 fn print_all(diags: &[Diagnostic]) {
@@ -123,6 +246,7 @@ fn main() -> ExitCode {
     let root = cli.root;
     let result = match cli.command {
         Command::InternalPanic => panic!("internal-panic was asked for"),
+        Command::Translate { command } => translate(&root, command),
         Command::Import {
             input,
             id,

@@ -30,6 +30,8 @@ pub struct Block {
     pub html: String,
     /// 0-based line within the body where the block starts.
     pub line: usize,
+    /// The block's Markdown source: a byte range of the body.
+    pub span: std::ops::Range<usize>,
 }
 
 /// Rewrites runs of a block's text into HTML (to link citations). Called
@@ -67,6 +69,8 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
     let mut kind = BlockKind::Other;
     // Lines before `counted`, so that a block's line is found in one pass.
     let (mut counted, mut line) = (0usize, 0usize);
+    // Where the current block's source starts.
+    let mut start = 0usize;
     let mut code: Option<(String, String)> = None; // (lang, text)
     let mut prev_char: Option<char> = None;
     let mut pending_soft = false;
@@ -79,6 +83,7 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
                       text: &mut String,
                       kind: BlockKind,
                       line: usize,
+                      span: std::ops::Range<usize>,
                       out: &mut Vec<Block>| {
         let mut block_html = String::new();
         if let Some(decorate) = decorate.as_mut() {
@@ -116,6 +121,7 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
             text: std::mem::take(text),
             html: block_html,
             line,
+            span,
         });
     };
     let parser = Parser::new_ext(body, options()).into_offset_iter();
@@ -123,6 +129,7 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
         if depth == 0 {
             line += body[counted..range.start].matches('\n').count();
             counted = range.start;
+            start = range.start;
             text.clear();
             events.clear();
             runs.clear();
@@ -189,7 +196,15 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
                     events.push(event.clone());
                 }
                 if depth == 0 {
-                    finish(&mut events, &mut runs, &mut text, kind, line, &mut out);
+                    finish(
+                        &mut events,
+                        &mut runs,
+                        &mut text,
+                        kind,
+                        line,
+                        start..range.end,
+                        &mut out,
+                    );
                 }
             }
             Event::Text(t) | Event::Code(t) => {
@@ -237,6 +252,7 @@ fn split(body: &str, allow_raw_html: bool, mut decorate: Option<&mut Decorate<'_
                 &mut text,
                 BlockKind::Other,
                 line,
+                start..range.end,
                 &mut out,
             );
         }
@@ -486,6 +502,22 @@ mod tests {
         assert_eq!(b[0].kind, BlockKind::Code);
         assert!(b[0].html.contains("hl-"), "{}", b[0].html);
         assert_eq!(b[0].text, "fn main() {}\n");
+    }
+
+    #[test]
+    fn spans_are_the_blocks_sources() {
+        let body = "\n一 *二*\n三\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n\n---\n";
+        let b = plain_blocks(body);
+        let src: Vec<&str> = b.iter().map(|b| body[b.span.clone()].trim_end()).collect();
+        assert_eq!(
+            src,
+            [
+                "一 *二*\n三",
+                "| a | b |\n|---|---|\n| 1 | 2 |",
+                "```\ncode\n```",
+                "---"
+            ]
+        );
     }
 
     #[test]

@@ -140,6 +140,100 @@ fn waived(exceptions: &[Exception], paragraph: &str, check: &str, value: &str) -
     })
 }
 
+/// What one pair of texts (a paragraph, a heading, a box item) lacks: a
+/// number, a citation or a glossary term of the Chinese that the English
+/// does not carry. `check` reports each one at its file and line;
+/// `translate import` at its segment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// `number`, `citation` or `glossary` (the `check:` of an exception).
+    pub check: &'static str,
+    /// What is missing (the number as written, the reference id, the term):
+    /// the `value:` of an exception.
+    pub value: String,
+    /// What is wrong, without the paragraph's name.
+    pub message: String,
+    pub hint: String,
+}
+
+/// Counts of what a pair carried over.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Matched {
+    pub numbers: usize,
+    pub citations: usize,
+    pub terms: usize,
+}
+
+/// Compares one Chinese text with its English: every number, citation and
+/// glossary term of the Chinese must be in the English.
+pub fn findings(site: &Site, zh: &str, en: &str) -> (Vec<Finding>, Matched) {
+    let mut out = Vec::new();
+    let mut matched = Matched::default();
+    let values = en_values(en);
+    let lower = en.to_lowercase();
+    for n in zh_numbers(zh) {
+        let ok = has_value(&values, n.value)
+            || (n.month && lower.contains(MONTHS[n.value as usize - 1]));
+        if ok {
+            matched.numbers += 1;
+        } else {
+            out.push(Finding {
+                check: "number",
+                message: format!(
+                    "the number {} of the Chinese is missing from the English",
+                    n.written
+                ),
+                value: n.written,
+                hint:
+                    "carry every number over (万/亿 amounts converted: 2.04亿元 → RMB 204 million)"
+                        .into(),
+            });
+        }
+    }
+    let en_refs = cited(&site.references, en, true);
+    for id in cited(&site.references, zh, false) {
+        if en_refs.contains(&id) {
+            matched.citations += 1;
+        } else {
+            let title = site
+                .references
+                .get(&id)
+                .map(|r| r.title_en.clone())
+                .unwrap_or_default();
+            out.push(Finding {
+                check: "citation",
+                message: format!("the Chinese cites `{id}` but the English does not"),
+                value: id,
+                hint: format!("use the registry's English title \"{title}\" (or an alias_en) or the document number"),
+            });
+        }
+    }
+    for term in site.glossary.iter().filter(|t| t.scope.is_empty()) {
+        if !zh.contains(&term.zh) {
+            continue;
+        }
+        if term_present(term, &lower) {
+            matched.terms += 1;
+        } else {
+            out.push(Finding {
+                check: "glossary",
+                message: format!(
+                    "glossary term {} should appear as \"{}\" in the English",
+                    term.zh, term.en
+                ),
+                value: term.zh.clone(),
+                hint: "use the glossary's rendering (content/glossary.yaml)".into(),
+            });
+        }
+    }
+    (out, matched)
+}
+
+/// Whether an `exceptions:` entry waives `finding` for `place`.
+pub fn is_waived(exceptions: &[Exception], place: &str, finding: &Finding) -> bool {
+    waived(exceptions, place, finding.check, &finding.value)
+}
+
 /// Checks one pair of texts (a paragraph, or a box item); `place` names it
 /// for exceptions (`3`, `box-4/2`).
 #[allow(clippy::too_many_arguments)]
@@ -154,61 +248,18 @@ fn check_pair(
     errors: &mut Vec<Diagnostic>,
 ) {
     let ex = &en_section.front.exceptions;
-    let err = |msg: String, hint: &str| {
-        Diagnostic::error(msg)
-            .in_file(&en_section.file)
-            .at(line, 1)
-            .hint(format!("{hint}; or, if the English rightly differs, add to the front matter: exceptions: [{{paragraph: \"{place}\", check: …, value: …, reason: …}}]"))
-    };
     stats.paragraphs += 1;
-    let values = en_values(en);
-    let lower = en.to_lowercase();
-    for n in zh_numbers(zh) {
-        let ok = has_value(&values, n.value)
-            || (n.month && lower.contains(MONTHS[n.value as usize - 1]));
-        if ok {
-            stats.numbers += 1;
-        } else if !waived(ex, place, "number", &n.written) {
-            errors.push(err(
-                format!(
-                    "paragraph {place}: the number {} of the Chinese is missing from the English",
-                    n.written
-                ),
-                "carry every number over (万/亿 amounts converted: 2.04亿元 → RMB 204 million)",
-            ));
-        }
-    }
-    let en_refs = cited(&site.references, en, true);
-    for id in cited(&site.references, zh, false) {
-        if en_refs.contains(&id) {
-            stats.citations += 1;
-        } else if !waived(ex, place, "citation", &id) {
-            let title = site
-                .references
-                .get(&id)
-                .map(|r| r.title_en.clone())
-                .unwrap_or_default();
-            errors.push(err(
-                format!("paragraph {place}: the Chinese cites `{id}` but the English does not"),
-                &format!("use the registry's English title \"{title}\" (or an alias_en) or the document number"),
-            ));
-        }
-    }
-    for term in site.glossary.iter().filter(|t| t.scope.is_empty()) {
-        if !zh.contains(&term.zh) {
-            continue;
-        }
-        if term_present(term, &lower) {
-            stats.terms += 1;
-        } else if !waived(ex, place, "glossary", &term.zh) {
-            errors.push(err(
-                format!(
-                    "paragraph {place}: glossary term {} should appear as \"{}\" in the English",
-                    term.zh, term.en
-                ),
-                "use the glossary's rendering (content/glossary.yaml)",
-            ));
-        }
+    let (found, matched) = findings(site, zh, en);
+    stats.numbers += matched.numbers;
+    stats.citations += matched.citations;
+    stats.terms += matched.terms;
+    for f in found.into_iter().filter(|f| !is_waived(ex, place, f)) {
+        errors.push(
+            Diagnostic::error(format!("paragraph {place}: {}", f.message))
+                .in_file(&en_section.file)
+                .at(line, 1)
+                .hint(format!("{}; or, if the English rightly differs, add to the front matter: exceptions: [{{paragraph: \"{place}\", check: …, value: …, reason: …}}]", f.hint)),
+        );
     }
 }
 

@@ -349,14 +349,14 @@ pub struct Exception {
 
 /// Headings reconstructed by an editor where the source has none, kept in
 /// `editorial.yaml` so they never mix with the published text.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Editorial {
     #[serde(default)]
     pub headings: BTreeMap<String, EditorialHeading>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EditorialHeading {
     pub title: String,

@@ -260,7 +260,7 @@ pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 }
 
 /// Puts `new` at `out`; afterwards `new` holds what `out` held.
-fn swap_in(new: &Path, out: &Path) -> Result<()> {
+pub(crate) fn swap_in(new: &Path, out: &Path) -> Result<()> {
     if out.exists() && exchange(new, out) {
         return Ok(());
     }

@@ -23,3 +23,4 @@ mod search;
 mod seed;
 mod serve;
 mod serve_http;
+mod translate;
