@@ -123,8 +123,9 @@ async function suite(label, base) {
     const snip = await results(page).first().locator('.search-snippet').textContent();
     const around = snip.replace(/^…|…$/g, '');
     const i = around.indexOf(marks[0]);
-    check(`${label}: "${q}" snippet is ±40 characters around the hit`,
-      i >= 0 && Array.from(around.slice(0, i)).length <= 40 && Array.from(around.slice(i + marks[0].length)).length <= 40);
+    const j = around.lastIndexOf(marks[marks.length - 1]);
+    check(`${label}: "${q}" snippet is ±40 characters around the hits`,
+      i >= 0 && Array.from(around.slice(0, i)).length <= 40 && Array.from(around.slice(j + marks[marks.length - 1].length)).length <= 40);
     const status = await page.textContent('#search-status');
     check(`${label}: "${q}" live region announces ${exp.count}`, status.includes(String(exp.count)), status);
   }

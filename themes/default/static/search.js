@@ -430,7 +430,8 @@
 
   var CONTEXT = 40;
   /* Segments [{text, mark}] of `text` around the first hit of `terms`:
-     CONTEXT characters either side, every hit inside marked. */
+     CONTEXT characters either side (more where a hit runs past the edge),
+     every hit inside marked. */
   function snippet(text, terms) {
     var cps = Array.from(text), folded = '', at = [];
     cps.forEach(function (c, i) {
@@ -450,8 +451,12 @@
     var out = [], pos = a;
     if (a > 0) out.push({ text: '\u2026', mark: false });
     hits.forEach(function (h) {
-      var s = Math.max(h[0], pos), e = Math.min(h[1], b);
+      /* A hit that begins inside the window is shown whole: a word cut
+         in its middle would leave a mark the reader cannot read. */
+      if (h[0] >= b) return;
+      var s = Math.max(h[0], pos), e = h[1];
       if (e <= s) return;
+      if (e > b) b = e;
       if (s > pos) out.push({ text: cps.slice(pos, s).join(''), mark: false });
       out.push({ text: cps.slice(s, e).join(''), mark: true });
       pos = e;
