@@ -57,6 +57,10 @@ enum Command {
         /// Keep HTML unminified (for debugging templates).
         #[arg(long)]
         no_minify: bool,
+        /// Build everything, without the build cache (which otherwise
+        /// renders again only what changed since the last build).
+        #[arg(long)]
+        full: bool,
     },
     /// Zip the built site for offline reading (with MANIFEST.sha256), or check a zip.
     Bundle {
@@ -353,6 +357,7 @@ fn main() -> ExitCode {
             out,
             content,
             no_minify,
+            full,
         } => {
             let mut opts = render::BuildOptions::new(&root);
             if let Some(c) = content {
@@ -365,10 +370,16 @@ fn main() -> ExitCode {
             };
             opts.minify = !no_minify;
             let started = std::time::Instant::now();
+            opts.incremental = !full;
             render::build(&opts).map(|r| {
                 print_all(&r.warnings);
+                let how = match r.written {
+                    None => String::new(),
+                    Some(0) => ", up to date".to_string(),
+                    Some(n) => format!(", {n} written again"),
+                };
                 eprintln!(
-                    "built {} pages ({} files, {} KB) into {} in {} ms",
+                    "built {} pages ({} files, {} KB{how}) into {} in {} ms",
                     r.pages,
                     r.files,
                     r.bytes / 1024,

@@ -647,13 +647,10 @@ pub fn diagnose(
     for p in places {
         let c = &p.citation;
         if c.form == CitationForm::Box {
-            let doc = site.documents.iter().find(|d| d.id == p.doc);
-            let exists = doc.is_some_and(|d| {
-                d.original
-                    .sections
-                    .iter()
-                    .any(|s| s.front.columns.iter().any(|x| Some(x.number) == c.column))
-            });
+            let exists = site
+                .catalog
+                .get(&p.doc)
+                .is_some_and(|e| c.column.is_some_and(|n| e.boxes.contains(&n)));
             if !exists {
                 warnings.push(
                     Diagnostic::warning(format!(

@@ -29,8 +29,8 @@ pub struct Entry {
     pub parts: Vec<Part>,
     /// Articles (第N条): their anchor (`art-N`) and the section they stand in.
     pub articles: Vec<(String, String)>,
-    /// How many 专栏 boxes the document has.
-    pub boxes: usize,
+    /// The numbers of its 专栏 boxes.
+    pub boxes: Vec<u32>,
 }
 
 /// The notice or an attachment of a document.
@@ -80,8 +80,8 @@ impl Entry {
                 .original
                 .sections
                 .iter()
-                .map(|s| s.front.columns.len())
-                .sum(),
+                .flat_map(|s| s.front.columns.iter().map(|c| c.number))
+                .collect(),
         }
     }
 
@@ -280,35 +280,32 @@ impl Genre {
 /// Two documents the portal would publish under one 发文字号 or 索引号:
 /// an error naming both folders, unless one of them declares that it
 /// replaces the other (`replaces:` in its document.yaml).
-pub fn duplicates(documents: &[Document]) -> Vec<Diagnostic> {
+pub fn duplicates(documents: &[(Entry, std::path::PathBuf)]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let replaces = |a: &Document, b: &Document| a.meta.replaces == b.id || b.meta.replaces == a.id;
+    let replaces = |a: &Entry, b: &Entry| a.meta.replaces == b.id || b.meta.replaces == a.id;
     for (field, value) in [
         (
             "发文字号",
-            (|d: &Document| crate::content::docnum::normalize(&d.meta.number))
-                as fn(&Document) -> String,
+            (|d: &Entry| crate::content::docnum::normalize(&d.meta.number)) as fn(&Entry) -> String,
         ),
-        ("索引号", |d: &Document| {
-            d.meta.index_no.trim().to_string()
-        }),
+        ("索引号", |d: &Entry| d.meta.index_no.trim().to_string()),
     ] {
-        let mut seen: BTreeMap<String, &Document> = BTreeMap::new();
-        for d in documents {
+        let mut seen: BTreeMap<String, (&Entry, &std::path::Path)> = BTreeMap::new();
+        for (d, dir) in documents {
             let v = value(d);
             if v.is_empty() {
                 continue;
             }
             match seen.get(&v) {
-                Some(first) if !replaces(first, d) => {
-                    let path = d.dir.join("document.yaml");
+                Some((first, first_dir)) if !replaces(first, d) => {
+                    let path = dir.join("document.yaml");
                     let text = std::fs::read_to_string(&path).unwrap_or_default();
                     let line = crate::content::yaml::line_of_key(&text, field).unwrap_or(1);
                     errors.push(
                         Diagnostic::error(format!(
                             "two documents have the {field} {}: this one and {}",
                             if field == "发文字号" { &d.meta.number } else { &d.meta.index_no },
-                            first.dir.display()
+                            first_dir.display()
                         ))
                         .in_file(&path)
                         .at_line_of(&text, line, 1)
@@ -320,7 +317,7 @@ pub fn duplicates(documents: &[Document]) -> Vec<Diagnostic> {
                 }
                 Some(_) => {}
                 None => {
-                    seen.insert(v, d);
+                    seen.insert(v, (d, dir));
                 }
             }
         }

@@ -524,7 +524,15 @@ pub struct Page {
 pub struct Site {
     pub root: PathBuf,
     pub config: SiteConfig,
+    /// The documents read: every document of the portal, unless a build
+    /// cache let the rest stand by their catalog entries (`slots`).
     pub documents: Vec<Document>,
+    /// The catalog index of each of `documents`, ascending (0, 1, 2… when
+    /// every document was read).
+    pub slots: Vec<usize>,
+    /// The warnings loading each document gave, by catalog index (also in
+    /// `warnings`): what a build cache keeps of a document it reuses.
+    pub document_warnings: Vec<Vec<Diagnostic>>,
     pub pages: Vec<Page>,
     /// Fixed English for recurring terms (`content/glossary.yaml`).
     pub glossary: Vec<Term>,
@@ -538,6 +546,14 @@ pub struct Site {
 }
 
 impl Site {
+    /// The document at catalog index `i`, if it was read.
+    pub fn document(&self, i: usize) -> Option<&Document> {
+        self.slots
+            .binary_search(&i)
+            .ok()
+            .map(|k| &self.documents[k])
+    }
+
     /// Puts a re-read document in place of the one with its id.
     pub fn replace_document(&mut self, doc: Document) -> Option<usize> {
         let i = self.documents.iter().position(|d| d.id == doc.id)?;
@@ -668,6 +684,26 @@ fn check_theme_name(name: &str) -> std::result::Result<(), &'static str> {
 /// Loads the whole site. Errors from all files are gathered, so one run
 /// reports every problem.
 pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
+    load_site_reusing(root, content_dir, &|_| None)
+}
+
+/// What a build cache keeps of a document it need not read again: its
+/// catalog entry and the warnings loading it gave.
+pub struct Reused {
+    pub entry: catalog::Entry,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads the site, reading again only the documents `reuse` has nothing
+/// for: the others stand in the catalog by their cached entry and are not
+/// in `documents` (`Site::slots` says which are). Everything judged across
+/// documents (duplicates, `replaces:`, the registry's holdings) is judged
+/// on the whole catalog, as in a full load.
+pub fn load_site_reusing(
+    root: &Path,
+    content_dir: &Path,
+    reuse: &(dyn Fn(&Path) -> Option<Reused> + Sync),
+) -> Result<Site> {
     let config = load_config(root)?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -692,21 +728,60 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
         .iter()
         .filter(|d| d.join("document.yaml").is_file())
         .collect();
-    let loaded: Vec<(Result<Document>, Vec<Diagnostic>)> = {
+    // Each document folder: its cached entry, or the document read again.
+    enum Got {
+        Reused(catalog::Entry),
+        Loaded(Box<Document>),
+        Failed,
+    }
+    let loaded: Vec<(Got, Vec<Diagnostic>)> = {
         use rayon::prelude::*;
         doc_dirs
             .par_iter()
             .map(|dir| {
+                if let Some(r) = reuse(dir) {
+                    return (Got::Reused(r.entry), r.warnings);
+                }
                 let mut w = Vec::new();
-                (load_document(dir, &translations, &mut w), w)
+                match load_document(dir, &translations, &mut w) {
+                    Ok(doc) => (Got::Loaded(Box::new(doc)), w),
+                    Err(e) => {
+                        w.extend(e.diagnostics().into_iter().map(|d| Diagnostic {
+                            severity: crate::diagnostic::Severity::Error,
+                            ..d
+                        }));
+                        (Got::Failed, w)
+                    }
+                }
             })
             .collect()
     };
-    for (result, w) in loaded {
-        warnings.extend(w);
-        match result {
-            Ok(doc) => documents.push(doc),
-            Err(e) => errors.extend(e.diagnostics()),
+    let mut entries_of: Vec<(catalog::Entry, PathBuf)> = Vec::new();
+    let mut slots = Vec::new();
+    let mut document_warnings = Vec::new();
+    for ((got, w), dir) in loaded.into_iter().zip(&doc_dirs) {
+        match got {
+            Got::Reused(entry) => {
+                warnings.extend(w.iter().cloned());
+                document_warnings.push(w);
+                entries_of.push((entry, dir.to_path_buf()));
+            }
+            Got::Loaded(doc) => {
+                warnings.extend(w.iter().cloned());
+                document_warnings.push(w);
+                slots.push(entries_of.len());
+                entries_of.push((catalog::Entry::of(&doc), dir.to_path_buf()));
+                documents.push(*doc);
+            }
+            Got::Failed => {
+                for d in w {
+                    if d.severity == crate::diagnostic::Severity::Error {
+                        errors.push(d);
+                    } else {
+                        warnings.push(d);
+                    }
+                }
+            }
         }
     }
     for dir in entries {
@@ -755,9 +830,11 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
             errors.extend(e.diagnostics());
             crate::content::registry::Registry::default()
         });
-    errors.extend(catalog::duplicates(&documents));
-    errors.extend(unknown_replaced(&documents));
-    let catalog = catalog::Catalog::of(&documents);
+    errors.extend(catalog::duplicates(&entries_of));
+    errors.extend(unknown_replaced(&entries_of));
+    let catalog = catalog::Catalog {
+        entries: entries_of.into_iter().map(|(e, _)| e).collect(),
+    };
     // An entry naming a document that failed to load is that failure's
     // consequence, not news: the registry is judged against a whole site.
     let whole = errors.is_empty();
@@ -783,6 +860,8 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
             root: root.to_path_buf(),
             config,
             documents,
+            slots,
+            document_warnings,
             pages,
             glossary,
             references,
@@ -795,14 +874,14 @@ pub fn load_site(root: &Path, content_dir: &Path) -> Result<Site> {
 }
 
 /// `replaces:` names a document folder of the portal.
-fn unknown_replaced(documents: &[Document]) -> Vec<Diagnostic> {
+fn unknown_replaced(documents: &[(catalog::Entry, PathBuf)]) -> Vec<Diagnostic> {
     documents
         .iter()
-        .filter(|d| {
-            !d.meta.replaces.is_empty() && !documents.iter().any(|o| o.id == d.meta.replaces)
+        .filter(|(d, _)| {
+            !d.meta.replaces.is_empty() && !documents.iter().any(|(o, _)| o.id == d.meta.replaces)
         })
-        .map(|d| {
-            let path = d.dir.join("document.yaml");
+        .map(|(d, dir)| {
+            let path = dir.join("document.yaml");
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             let line = yaml::line_of_key(&text, "replaces").unwrap_or(1);
             Diagnostic::error(format!(
@@ -1278,7 +1357,7 @@ pub fn load_section(file: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Secti
     })
 }
 
-fn load_pages(
+pub fn load_pages(
     dir: &Path,
     translations: &[String],
     warnings: &mut Vec<Diagnostic>,

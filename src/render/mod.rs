@@ -12,6 +12,7 @@
 //! `index.html`, so the site works from disk (file://) and from any
 //! sub-path.
 
+pub mod cache;
 pub mod feeds;
 pub mod guard;
 pub mod lang;
@@ -47,6 +48,9 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Minify HTML (off only to debug templates).
     pub minify: bool,
+    /// Reuse the build cache (`cache`): read and render again only what
+    /// changed since the last build. Off: a full build (`--full`).
+    pub incremental: bool,
 }
 
 impl BuildOptions {
@@ -57,6 +61,7 @@ impl BuildOptions {
             out: root.join("public"),
             root,
             minify: true,
+            incremental: true,
         }
     }
 }
@@ -68,6 +73,9 @@ pub struct BuildReport {
     pub files: usize,
     pub bytes: usize,
     pub warnings: Vec<Diagnostic>,
+    /// For a build from the cache, how many files it wrote (0: the output
+    /// was up to date); None for a full build.
+    pub written: Option<usize>,
 }
 
 pub use crate::text::escape_html;
@@ -139,8 +147,9 @@ pub trait PageKind: Sync {
 pub enum Scope<'a> {
     /// The whole site.
     All,
-    /// After an edit to these documents (indexes into `site.documents`):
-    /// their pages and every `Reach::Listing` page (used by `serve`).
+    /// After an edit to these documents (indexes into `site.catalog`, each
+    /// of them read: `Site::document`): their pages and every
+    /// `Reach::Listing` page (used by `serve` and the build cache).
     Documents(&'a [usize]),
 }
 
@@ -313,49 +322,95 @@ impl<'a> Build<'a> {
 /// Builds the site into `opts.out`. On any error the previous output is
 /// left untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let theme_dir_of = |site_theme: &str| opts.root.join("themes").join(site_theme);
+    if opts.incremental {
+        if let Ok(config) = content::load_config(&opts.root) {
+            let theme_dir = theme_dir_of(&config.theme);
+            if let cache::Outcome::Done(report) =
+                cache::incremental(opts, &protected(opts, &theme_dir))?
+            {
+                return Ok(report);
+            }
+        }
+    }
+    // Fingerprints first: an edit made while this build reads is seen by
+    // the next one.
+    let (taken, prints) = cache::fingerprints(&opts.content_dir);
     let site = content::load_site(&opts.root, &opts.content_dir)?;
     let langs = Languages::from_config(&site.config);
     let theme = Theme::load(&opts.root, &site.config.theme, &langs.codes())?;
     let summaries = summarize(&site, &theme);
-    let theme_dir = opts.root.join("themes").join(&site.config.theme);
-    let staging = output::Staging::begin(
-        &opts.out,
-        &[
-            guard::Protected {
-                path: &opts.root,
-                what: "the site folder",
-                inside_refused: false,
-            },
-            guard::Protected {
-                path: &opts.content_dir,
-                what: "the content folder",
-                inside_refused: true,
-            },
-            guard::Protected {
-                path: &theme_dir,
-                what: "the theme folder",
-                inside_refused: true,
-            },
-        ],
-    )?;
+    let theme_dir = theme_dir_of(&site.config.theme);
+    let staging = output::Staging::begin(&opts.out, &protected(opts, &theme_dir))?;
     let written = render_scope(&site, &theme, opts.minify, &summaries, Scope::All, &staging)?;
+    let out = staging.target().to_path_buf();
     staging.commit()?;
     let pages = written.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let bytes = written.iter().map(|(_, n)| n).sum();
-    let mut warnings = site.warnings.clone();
     let places: Vec<Place> = summaries.iter().flat_map(|s| s.places.clone()).collect();
-    let (unresolved, uncited) = crate::references::diagnose(&site, &places);
-    warnings.extend(unresolved.into_iter().map(|d| Diagnostic {
-        severity: crate::diagnostic::Severity::Warning,
-        ..d
-    }));
-    warnings.extend(uncited);
+    let warnings = warnings_of(&site, &places);
+    let ids_match = prints.len() == site.catalog.entries.len()
+        && prints
+            .iter()
+            .zip(&site.catalog.entries)
+            .all(|((d, _), e)| d.file_name().is_some_and(|n| n == e.id.as_str()));
+    if ids_match {
+        cache::save_full(
+            opts,
+            &out,
+            &site,
+            &summaries,
+            &written,
+            &warnings,
+            taken,
+            prints.into_iter().map(|(_, f)| f).collect(),
+        );
+    }
     Ok(BuildReport {
         pages,
         files: written.len(),
         bytes,
         warnings,
+        written: None,
     })
+}
+
+/// The folders a build's output must not be, hold or lie in.
+fn protected<'a>(
+    opts: &'a BuildOptions,
+    theme_dir: &'a std::path::Path,
+) -> [guard::Protected<'a>; 3] {
+    [
+        guard::Protected {
+            path: &opts.root,
+            what: "the site folder",
+            inside_refused: false,
+        },
+        guard::Protected {
+            path: &opts.content_dir,
+            what: "the content folder",
+            inside_refused: true,
+        },
+        guard::Protected {
+            path: theme_dir,
+            what: "the theme folder",
+            inside_refused: true,
+        },
+    ]
+}
+
+/// A build's warnings: the site's, and the citations' and references'
+/// (`references::diagnose`; an unresolved citation only warns in a build,
+/// `check` fails on it).
+pub fn warnings_of(site: &Site, places: &[Place]) -> Vec<Diagnostic> {
+    let mut warnings = site.warnings.clone();
+    let (unresolved, uncited) = crate::references::diagnose(site, places);
+    warnings.extend(unresolved.into_iter().map(|d| Diagnostic {
+        severity: crate::diagnostic::Severity::Warning,
+        ..d
+    }));
+    warnings.extend(uncited);
+    warnings
 }
 
 /// Every document's summary (its citations, the sections they stand in,
@@ -451,9 +506,17 @@ pub fn render_scope(
 ) -> Result<Vec<(String, usize)>> {
     let b = Build::new(site, theme, summaries, minify);
     let docs: Vec<usize> = match scope {
-        Scope::All => (0..site.documents.len()).collect(),
+        Scope::All => site.slots.clone(),
         Scope::Documents(d) => d.to_vec(),
     };
+    if let Some(&i) = docs.iter().find(|&&i| site.document(i).is_none()) {
+        return Err(Diagnostic::error(format!(
+            "document {} was not read, so its pages cannot be made",
+            site.catalog.entries.get(i).map_or("?", |e| e.id.as_str())
+        ))
+        .hint("build with --full")
+        .into());
+    }
     // Tasks: (kind, language, document). Site-wide pages first: the home
     // page of a big site is one long task, better started early.
     let mut tasks: Vec<(&dyn PageKind, &Language, Option<usize>)> = Vec::new();
@@ -483,7 +546,7 @@ pub fn render_scope(
         .into_par_iter()
         .flat_map_iter(|(kind, lang, doc)| {
             let mut out = Vec::new();
-            let made = kind.make(&b, lang, doc.map(|d| &site.documents[d]), &mut out);
+            let made = kind.make(&b, lang, doc.and_then(|d| site.document(d)), &mut out);
             let results: Vec<Result<(String, usize)>> = match made {
                 Err(e) => vec![Err(e)],
                 Ok(()) => out

@@ -47,6 +47,16 @@ impl Lock {
     }
 }
 
+/// Takes the lock that builds of `out` share (on the folder that holds
+/// it), for a build that writes into `out` in place (`cache`).
+pub(crate) fn lock_output(out: &Path) -> Result<impl Sized> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Lock::acquire(&parent)
+}
+
 /// Where rendered files go: a folder being written (`Staging`) or memory.
 /// Workers put files as soon as they are rendered, so a build never holds
 /// the whole site in memory.

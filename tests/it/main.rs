@@ -7,6 +7,7 @@ mod bad_input;
 mod bilingual;
 mod browser;
 mod bundle;
+mod cache;
 mod corpus;
 mod hostile_input;
 mod import_forms;

@@ -160,7 +160,7 @@ impl PageKind for Library {
                     .clone()
                     .filter(|_| !translated_categories && !categories.is_empty()),
                 categories,
-                boxes: e.boxes,
+                boxes: e.boxes.len(),
                 boxes_url: b.routes.boxes(&e.id, lang),
                 keys: RowKeys {
                     categories: e.meta.categories.join(&SEP.to_string()),

@@ -1,0 +1,572 @@
+//! The build cache: what a build keeps so that the next one reads and
+//! renders only what an edit changed.
+//!
+//! A library of a thousand documents is rebuilt after each correction a
+//! disclosure officer makes to one of them. A full build reads every
+//! document and writes every page; with the cache, `build` fingerprints the
+//! document folders (names, sizes, modification times), reads again only
+//! the documents whose fingerprint changed, renders their pages, the pages
+//! that list every document, the search index and the sitemap, and writes
+//! only the files whose bytes differ. The result is byte for byte what a
+//! full build writes (tests/it/cache.rs checks it after each kind of edit).
+//!
+//! Anything that is not one document's folder (site.yaml, the theme,
+//! references.yaml, glossary.yaml, pages/, the set of documents, the
+//! gongkai executable, the build options) is one key: when it changes, the
+//! build is a full one. So is a build after an edit that changes what other
+//! documents' citations can name (a title, 文号 or article:
+//! `render::affected`).
+//!
+//! The cache lives in `<site>/.gongkai-cache/<output>/`, one per output
+//! folder. An incremental build writes into the output folder in place
+//! (a full build swaps in a new folder): before its first write it marks
+//! the cache as applying, and a build that finds that mark (the previous
+//! one died midway) builds in full.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{guard, output, BuildOptions, BuildReport, Scope, Summary};
+use crate::content::{self, catalog::Entry, Site};
+use crate::diagnostic::Diagnostic;
+use crate::Result;
+
+/// The cache's folder in the site folder.
+pub const DIR: &str = ".gongkai-cache";
+
+/// Bumped whenever what the cache holds changes shape.
+const VERSION: u32 = 1;
+
+/// A file modified this close to the moment its fingerprint was taken may
+/// be modified again within the file system's timestamp granularity
+/// without its fingerprint changing ("racily clean", as git calls it):
+/// such a document is read again next time.
+const RACY: Duration = Duration::from_secs(2);
+
+/// What the cache knows of the last build.
+#[derive(Serialize, Deserialize)]
+struct State {
+    version: u32,
+    /// Hash of every input that is not a document folder.
+    key: String,
+    /// The output's marker as the last build left it.
+    marker: String,
+    /// Set while an incremental build writes into the output.
+    applying: bool,
+    /// When the fingerprints were taken (nanoseconds since the epoch).
+    taken: u128,
+    /// The documents, in site order.
+    docs: Vec<DocState>,
+    /// Every file of the output and its size.
+    files: BTreeMap<String, u64>,
+    /// The warnings the build gave.
+    warnings: Vec<Diagnostic>,
+}
+
+#[derive(Serialize, Deserialize, Clone, PartialEq)]
+struct DocState {
+    id: String,
+    fingerprint: Fingerprint,
+}
+
+/// A folder's files: (path inside it, size, modification time in ns).
+type Fingerprint = Vec<(String, u64, u128)>;
+
+/// What the cache keeps of one document (`docs/<id>.bin`).
+#[derive(Serialize, Deserialize)]
+struct DocCache {
+    /// The catalog entry, as JSON: its metadata skips empty fields when
+    /// serialized, which only a self-describing format reads back.
+    entry: String,
+    summary: Summary,
+    warnings: Vec<Diagnostic>,
+}
+
+fn config() -> bincode::config::Configuration {
+    bincode::config::standard()
+}
+
+/// The cache folder of a build of `opts.out`.
+fn folder(opts: &BuildOptions, out: &Path) -> PathBuf {
+    let mut h = Sha256::new();
+    h.update(out.as_os_str().as_encoded_bytes());
+    let hex = hex(&h.finalize());
+    opts.root.join(DIR).join(&hex[..16])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn nanos(t: SystemTime) -> u128 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+fn fingerprint(dir: &Path) -> Fingerprint {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        let Ok(m) = e.metadata() else { continue };
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(e.path())
+            .to_string_lossy()
+            .into_owned();
+        // A folder counts by its name: what it holds is listed itself.
+        if m.is_dir() {
+            out.push((rel, u64::MAX, 0));
+        } else {
+            out.push((rel, m.len(), m.modified().map_or(0, nanos)));
+        }
+    }
+    out
+}
+
+/// The document folders of `content_dir`, as `load_site` finds them.
+fn document_dirs(content_dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(content_dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs.retain(|d| d.join("document.yaml").is_file());
+    dirs
+}
+
+/// Hash of everything a build reads that is not a document folder.
+fn global_key(opts: &BuildOptions, out: &Path) -> String {
+    let mut h = Sha256::new();
+    let mut put = |tag: &str, bytes: &[u8]| {
+        h.update(tag.as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    put("version", &VERSION.to_le_bytes());
+    put("minify", &[opts.minify as u8]);
+    put("out", out.as_os_str().as_encoded_bytes());
+    if let Ok(exe) = std::env::current_exe() {
+        if let Ok(m) = std::fs::metadata(&exe) {
+            put("exe", exe.as_os_str().as_encoded_bytes());
+            put("exe-size", &m.len().to_le_bytes());
+            put("exe-time", &m.modified().map_or(0, nanos).to_le_bytes());
+        }
+    }
+    put(
+        "site.yaml",
+        &std::fs::read(opts.root.join("site.yaml")).unwrap_or_default(),
+    );
+    let mut tree = |label: &str, dir: &Path, skip_documents: bool| {
+        for e in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                !(skip_documents && e.depth() == 1 && e.path().join("document.yaml").is_file())
+            })
+            .flatten()
+        {
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+            put(label, rel.as_os_str().as_encoded_bytes());
+            if e.file_type().is_file() {
+                put("bytes", &std::fs::read(e.path()).unwrap_or_default());
+            } else if e.path_is_symlink() {
+                put("link", &[1]);
+            }
+        }
+    };
+    tree("theme", &opts.root.join("themes"), false);
+    tree("content", &opts.content_dir, true);
+    for d in document_dirs(&opts.content_dir) {
+        put("document", d.as_os_str().as_encoded_bytes());
+    }
+    hex(&h.finalize())
+}
+
+fn read_state(dir: &Path) -> Option<State> {
+    let bytes = std::fs::read(dir.join("state.bin")).ok()?;
+    let (state, _): (State, usize) = bincode::serde::decode_from_slice(&bytes, config()).ok()?;
+    (state.version == VERSION).then_some(state)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+fn write_state(dir: &Path, state: &State) -> std::io::Result<()> {
+    let bytes = bincode::serde::encode_to_vec(state, config()).map_err(std::io::Error::other)?;
+    write_file(&dir.join("state.bin"), &bytes)
+}
+
+fn doc_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join("docs").join(format!("{id}.bin"))
+}
+
+fn write_doc(
+    dir: &Path,
+    id: &str,
+    entry: &Entry,
+    summary: &Summary,
+    warnings: &[Diagnostic],
+) -> std::io::Result<()> {
+    let cache = DocCache {
+        entry: serde_json::to_string(entry).map_err(std::io::Error::other)?,
+        summary: summary.clone(),
+        warnings: warnings.to_vec(),
+    };
+    let bytes = bincode::serde::encode_to_vec(&cache, config()).map_err(std::io::Error::other)?;
+    write_file(&doc_path(dir, id), &bytes)
+}
+
+fn read_doc(dir: &Path, id: &str) -> Option<(Entry, Summary, Vec<Diagnostic>)> {
+    let bytes = std::fs::read(doc_path(dir, id)).ok()?;
+    let (c, _): (DocCache, usize) = bincode::serde::decode_from_slice(&bytes, config()).ok()?;
+    let entry: Entry = serde_json::from_str(&c.entry).ok()?;
+    Some((entry, c.summary, c.warnings))
+}
+
+/// After a full build into `out` (the folder the guard resolved): keeps
+/// what the next build needs. A cache that cannot be written is no error:
+/// the next build is a full one.
+pub fn save_full(
+    opts: &BuildOptions,
+    out: &Path,
+    site: &Site,
+    summaries: &[Summary],
+    files: &[(String, usize)],
+    warnings: &[Diagnostic],
+    taken: SystemTime,
+    fingerprints: Vec<Fingerprint>,
+) {
+    let dir = folder(opts, out);
+    let _ = std::fs::remove_dir_all(&dir);
+    let saved = (|| -> std::io::Result<()> {
+        std::fs::create_dir_all(dir.join("docs"))?;
+        for (i, e) in site.catalog.entries.iter().enumerate() {
+            write_doc(&dir, &e.id, e, &summaries[i], &site.document_warnings[i])?;
+        }
+        let state = State {
+            version: VERSION,
+            key: global_key(opts, out),
+            marker: std::fs::read_to_string(out.join(guard::MARKER)).unwrap_or_default(),
+            applying: false,
+            taken: nanos(taken),
+            docs: site
+                .catalog
+                .entries
+                .iter()
+                .zip(fingerprints)
+                .map(|(e, fingerprint)| DocState {
+                    id: e.id.clone(),
+                    fingerprint,
+                })
+                .collect(),
+            files: files.iter().map(|(p, n)| (p.clone(), *n as u64)).collect(),
+            warnings: warnings.to_vec(),
+        };
+        write_state(&dir, &state)
+    })();
+    if saved.is_err() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The fingerprints of the document folders, taken before they are read.
+pub fn fingerprints(content_dir: &Path) -> (SystemTime, Vec<(PathBuf, Fingerprint)>) {
+    use rayon::prelude::*;
+    let taken = SystemTime::now();
+    let dirs = document_dirs(content_dir);
+    let prints = dirs
+        .into_par_iter()
+        .map(|d| {
+            let f = fingerprint(&d);
+            (d, f)
+        })
+        .collect();
+    (taken, prints)
+}
+
+/// What `incremental` decided.
+pub enum Outcome {
+    /// The output is up to date or was brought up to date.
+    Done(BuildReport),
+    /// A full build is needed (no cache, or an edit reaches every page).
+    Full,
+}
+
+/// Brings the output up to date from the cache, or says a full build is
+/// needed. On an error (bad input) nothing has been written.
+pub fn incremental(opts: &BuildOptions, protected: &[guard::Protected]) -> Result<Outcome> {
+    let Ok(out) = guard::check_output(&opts.out, protected) else {
+        // Let the full build report why the output is refused.
+        return Ok(Outcome::Full);
+    };
+    let dir = folder(opts, &out);
+    let Some(state) = read_state(&dir) else {
+        return Ok(Outcome::Full);
+    };
+    let marker = std::fs::read_to_string(out.join(guard::MARKER)).unwrap_or_default();
+    if state.applying || marker.is_empty() || marker != state.marker {
+        return Ok(Outcome::Full);
+    }
+    if state.key != global_key(opts, &out) {
+        return Ok(Outcome::Full);
+    }
+    let (taken, prints) = fingerprints(&opts.content_dir);
+    let ids: Vec<String> = prints
+        .iter()
+        .map(|(d, _)| {
+            d.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    if ids.len() != state.docs.len() || ids.iter().zip(&state.docs).any(|(a, b)| *a != b.id) {
+        return Ok(Outcome::Full);
+    }
+    let racy_after = state.taken.saturating_sub(RACY.as_nanos());
+    let changed: BTreeSet<usize> = prints
+        .iter()
+        .zip(&state.docs)
+        .enumerate()
+        .filter(|(_, ((_, now), was))| {
+            *now != was.fingerprint || was.fingerprint.iter().any(|(_, _, t)| *t >= racy_after)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if changed.is_empty() {
+        return Ok(Outcome::Done(report(
+            &state.files,
+            state.warnings.clone(),
+            0,
+        )));
+    }
+    // The cached documents: entries, summaries, warnings.
+    let cached: Vec<Option<(Entry, Summary, Vec<Diagnostic>)>> = {
+        use rayon::prelude::*;
+        state
+            .docs
+            .par_iter()
+            .map(|d| read_doc(&dir, &d.id))
+            .collect()
+    };
+    if cached.iter().any(Option::is_none) {
+        return Ok(Outcome::Full);
+    }
+    let catalog_before = content::catalog::Catalog {
+        entries: cached
+            .iter()
+            .map(|c| {
+                c.as_ref()
+                    .map(|c| c.0.clone())
+                    .unwrap_or_else(|| unreachable!())
+            })
+            .collect(),
+    };
+    let index_of: BTreeMap<PathBuf, usize> = prints
+        .iter()
+        .enumerate()
+        .map(|(i, (d, _))| (d.clone(), i))
+        .collect();
+    let load = |read: &BTreeSet<usize>| -> Result<Site> {
+        content::load_site_reusing(&opts.root, &opts.content_dir, &|d: &Path| {
+            let i = *index_of.get(d)?;
+            if read.contains(&i) {
+                return None;
+            }
+            let (entry, _, warnings) = cached[i].as_ref()?;
+            Some(content::Reused {
+                entry: entry.clone(),
+                warnings: warnings.clone(),
+            })
+        })
+    };
+    let site = load(&changed)?;
+    let langs = super::Languages::from_config(&site.config);
+    let theme = super::Theme::load(&opts.root, &site.config.theme, &langs.codes())?;
+    let summarize = |site: &Site, read: &BTreeSet<usize>| -> Vec<Summary> {
+        let b = super::Build::new(site, &theme, &[], true);
+        (0..site.catalog.entries.len())
+            .map(|i| match site.document(i) {
+                Some(d) if read.contains(&i) => {
+                    b.summarize(d, crate::references::collect_document(&site.references, d))
+                }
+                _ => cached[i]
+                    .as_ref()
+                    .map(|c| c.1.clone())
+                    .unwrap_or_else(|| unreachable!()),
+            })
+            .collect()
+    };
+    let summaries = summarize(&site, &changed);
+    let changed_v: Vec<usize> = changed.iter().copied().collect();
+    let before: Vec<&Summary> = changed_v
+        .iter()
+        .map(|&i| &cached[i].as_ref().unwrap_or_else(|| unreachable!()).1)
+        .collect();
+    let after: Vec<&Summary> = changed_v.iter().map(|&i| &summaries[i]).collect();
+    let Some(affected) =
+        super::affected(&catalog_before, &site.catalog, &before, &after, &changed_v)
+    else {
+        return Ok(Outcome::Full);
+    };
+    // Documents whose backlinks changed are read too, to render their pages.
+    let read: BTreeSet<usize> = affected.iter().copied().collect();
+    let (site, summaries) = if read.len() > changed.len() {
+        let site = load(&read)?;
+        let s = summarize(&site, &changed);
+        (site, s)
+    } else {
+        (site, summaries)
+    };
+    let memory = output::Memory::default();
+    super::render_scope(
+        &site,
+        &theme,
+        opts.minify,
+        &summaries,
+        Scope::Documents(&affected),
+        &memory,
+    )?;
+    let mut files = memory.into_files();
+    files.extend(super::search_files_of(&site, &theme, &summaries));
+    // What the new output holds: the old files, less the pages of the
+    // documents made again and the old search index, plus what was made.
+    let routes = super::Routes::new(&site.config.base_url);
+    let remade: Vec<String> = affected
+        .iter()
+        .flat_map(|&i| {
+            let id = &site.catalog.entries[i].id;
+            langs
+                .all
+                .iter()
+                .map(|l| routes.document_folder(id, l))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let made: BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let search_dir = crate::search::PARTS_DIR;
+    let stale: Vec<String> = state
+        .files
+        .keys()
+        .filter(|p| !made.contains(p.as_str()))
+        .filter(|p| remade.iter().any(|r| p.starts_with(r.as_str())) || p.starts_with(search_dir))
+        .cloned()
+        .collect();
+    let mut listing: BTreeMap<String, u64> = state.files.clone();
+    for p in &stale {
+        listing.remove(p);
+    }
+    for (p, b) in &files {
+        listing.insert(p.clone(), b.len() as u64);
+    }
+    let paths: Vec<&str> = listing.keys().map(String::as_str).collect();
+    if let Some(map) = super::sitemap(&site, &paths) {
+        files.push((routes.sitemap().to_string(), map.into_bytes()));
+    }
+    // The warnings, as a full build gives them.
+    let places: Vec<crate::references::Place> =
+        summaries.iter().flat_map(|s| s.places.clone()).collect();
+    let warnings = super::warnings_of(&site, &places);
+
+    // Write: under the output's lock, marked as applying until done.
+    let _lock = output::lock_output(&out)?;
+    let mut state = state;
+    state.applying = true;
+    write_state(&dir, &state).map_err(|e| crate::Error::Io {
+        action: "write",
+        path: dir.join("state.bin"),
+        source: e,
+    })?;
+    let written = apply(&out, &files, &stale)?;
+    for &i in &read {
+        let e = &site.catalog.entries[i];
+        let warnings = &site.document_warnings[i];
+        let _ = write_doc(&dir, &e.id, e, &summaries[i], warnings);
+    }
+    for (i, (_, f)) in prints.into_iter().enumerate() {
+        state.docs[i].fingerprint = f;
+    }
+    state.taken = nanos(taken);
+    state.files = listing;
+    state.warnings = warnings.clone();
+    state.applying = false;
+    let _ = write_state(&dir, &state);
+    Ok(Outcome::Done(report(&state.files, warnings, written)))
+}
+
+/// Marks the cache in `dir` as a build that died while writing leaves
+/// it (for the tests of what the next build does then).
+#[doc(hidden)]
+pub fn mark_applying(dir: &Path) -> std::io::Result<()> {
+    let mut state = read_state(dir).ok_or_else(|| std::io::Error::other("no cache"))?;
+    state.applying = true;
+    write_state(dir, &state)
+}
+
+/// Writes the files whose bytes differ from the output's, each by a
+/// rename over the old one, and removes `stale`. Returns how many files
+/// were written.
+fn apply(out: &Path, files: &[(String, Vec<u8>)], stale: &[String]) -> Result<usize> {
+    use rayon::prelude::*;
+    let results: Vec<Result<bool>> = files
+        .par_iter()
+        .map(|(rel, bytes)| {
+            let path = out.join(rel);
+            let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+                && std::fs::read(&path).is_ok_and(|b| b == *bytes);
+            if same {
+                return Ok(false);
+            }
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| crate::Error::Io {
+                    action: "create",
+                    path: parent.to_path_buf(),
+                    source: e,
+                })?;
+            }
+            write_file(&path, bytes).map_err(|e| crate::Error::Io {
+                action: "write",
+                path: path.clone(),
+                source: e,
+            })?;
+            Ok(true)
+        })
+        .collect();
+    let mut written = 0;
+    for r in results {
+        written += r? as usize;
+    }
+    for rel in stale {
+        let path = out.join(rel);
+        let _ = std::fs::remove_file(&path);
+        // Folders left empty go too, as a full build would not make them.
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if d == out || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(written)
+}
+
+fn report(files: &BTreeMap<String, u64>, warnings: Vec<Diagnostic>, written: usize) -> BuildReport {
+    BuildReport {
+        pages: files.keys().filter(|p| p.ends_with(".html")).count(),
+        files: files.len(),
+        bytes: files.values().map(|&n| n as usize).sum(),
+        warnings,
+        written: Some(written),
+    }
+}
