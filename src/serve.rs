@@ -532,14 +532,56 @@ fn accept(listener: &TcpListener, state: Arc<State>) {
     }
 }
 
+/// Wakes the watcher when something it reads changes: the system's file
+/// events (inotify and the like, through `notify`), so that an idle server
+/// does no work. None where the system cannot watch (out of inotify
+/// watches, say): then the watcher looks every 50 ms.
+fn file_events(
+    root: &Path,
+    content_dir: &Path,
+) -> Option<(notify::RecommendedWatcher, std::sync::mpsc::Receiver<()>)> {
+    use notify::{RecursiveMode, Watcher};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut w = notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
+        let _ = tx.send(());
+    })
+    .ok()?;
+    w.watch(content_dir, RecursiveMode::Recursive).ok()?;
+    w.watch(&root.join("themes"), RecursiveMode::Recursive)
+        .ok()?;
+    // site.yaml: the site folder itself, not what lies below it.
+    w.watch(root, RecursiveMode::NonRecursive).ok()?;
+    Some((w, rx))
+}
+
 fn watch(mut session: Session, state: &State, stop: &AtomicBool, root: &Path, content_dir: &Path) {
+    let events = file_events(root, content_dir);
     let mut last = fingerprint(root, content_dir);
     // The search index builds on its own thread after each rebuild, so
     // that neither the reload nor the next edit waits for it.
     let mut searching: Option<std::sync::mpsc::Receiver<SearchIndex>> = None;
     let mut pending = false;
     while !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(50));
+        // Without file events, or while a search index is being built,
+        // look again shortly; else sleep until an event (or, to notice
+        // Ctrl-C, a quarter of a second).
+        let busy = searching.is_some() || pending;
+        let event = match &events {
+            Some((_, rx)) => {
+                let wait = Duration::from_millis(if busy { 50 } else { 250 });
+                let got = rx.recv_timeout(wait).is_ok();
+                if got {
+                    // An editor's save is several events (write, rename,
+                    // chmod): let them settle, then look once.
+                    while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
+                }
+                got
+            }
+            None => {
+                std::thread::sleep(Duration::from_millis(50));
+                true
+            }
+        };
         if let Some(rx) = &searching {
             if let Ok(index) = rx.try_recv() {
                 searching = None;
@@ -558,6 +600,9 @@ fn watch(mut session: Session, state: &State, stop: &AtomicBool, root: &Path, co
                 searching = Some(rx);
             }
             pending = false;
+        }
+        if !event {
+            continue;
         }
         let now = fingerprint(root, content_dir);
         if now == last {
