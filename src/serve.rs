@@ -542,8 +542,12 @@ fn file_events(
 ) -> Option<(notify::RecommendedWatcher, std::sync::mpsc::Receiver<()>)> {
     use notify::{RecursiveMode, Watcher};
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut w = notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
-        let _ = tx.send(());
+    let mut w = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
+        // Reading a file is an event too (the watcher's own look at the
+        // folders would wake it again): only changes count.
+        if !e.is_ok_and(|e| matches!(e.kind, notify::EventKind::Access(_))) {
+            let _ = tx.send(());
+        }
     })
     .ok()?;
     w.watch(content_dir, RecursiveMode::Recursive).ok()?;
