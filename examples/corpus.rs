@@ -481,7 +481,20 @@ fn gen(g: &Gen) -> Res<()> {
         for f in ["references.yaml", "glossary.yaml"] {
             let from = g.repo.join("content").join(f);
             if from.is_file() {
-                io(fs::copy(&from, content.join(f)), "copy", &from)?;
+                let text = io(fs::read_to_string(&from), "read", &from)?;
+                // The seed's registry names the seed itself as a document
+                // of the portal (`document_id:`, `part:`); the corpus's
+                // documents are copies under other ids, so those entries
+                // stand as plain references here.
+                let text: String = text
+                    .lines()
+                    .filter(|l| {
+                        let t = l.trim_start();
+                        !(t.starts_with("document_id:") || t.starts_with("part:"))
+                    })
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                write(&content.join(f), text.as_bytes())?;
             }
         }
     }

@@ -231,9 +231,10 @@ impl Session {
             p.sort_unstable();
             p
         };
-        if let Some(map) = render::sitemap(&self.site, &paths) {
-            self.files
-                .insert("sitemap.xml".into(), Arc::new(map.into_bytes()));
+        let maps = render::sitemap(&self.site, &paths);
+        self.files.retain(|k, _| !render::is_sitemap_file(k));
+        for (path, map) in maps {
+            self.files.insert(path, Arc::new(map.into_bytes()));
         }
         self.search_stale = true;
         Ok(Rebuilt::Documents(ids))

@@ -459,7 +459,11 @@ pub fn incremental(opts: &BuildOptions, protected: &[guard::Protected]) -> Resul
         .files
         .keys()
         .filter(|p| !made.contains(p.as_str()))
-        .filter(|p| remade.iter().any(|r| p.starts_with(r.as_str())) || p.starts_with(search_dir))
+        .filter(|p| {
+            remade.iter().any(|r| p.starts_with(r.as_str()))
+                || p.starts_with(search_dir)
+                || super::is_sitemap_file(p)
+        })
         .cloned()
         .collect();
     let mut listing: BTreeMap<String, u64> = state.files.clone();
@@ -470,8 +474,11 @@ pub fn incremental(opts: &BuildOptions, protected: &[guard::Protected]) -> Resul
         listing.insert(p.clone(), b.len() as u64);
     }
     let paths: Vec<&str> = listing.keys().map(String::as_str).collect();
-    if let Some(map) = super::sitemap(&site, &paths) {
-        files.push((routes.sitemap().to_string(), map.into_bytes()));
+    let maps = super::sitemap(&site, &paths);
+    listing.retain(|p, _| !super::is_sitemap_file(p));
+    for (path, map) in maps {
+        listing.insert(path.clone(), map.len() as u64);
+        files.push((path, map.into_bytes()));
     }
     // The warnings, as a full build gives them.
     let places: Vec<crate::references::Place> =
@@ -546,7 +553,8 @@ fn apply(out: &Path, files: &[(String, Vec<u8>)], stale: &[String]) -> Result<us
     for r in results {
         written += r? as usize;
     }
-    for rel in stale {
+    let made: BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    for rel in stale.iter().filter(|p| !made.contains(p.as_str())) {
         let path = out.join(rel);
         let _ = std::fs::remove_file(&path);
         // Folders left empty go too, as a full build would not make them.

@@ -131,21 +131,32 @@ pub fn atom(b: &Build, lang: &Language) -> String {
 /// sitemap.xml with hreflang alternates; only with a `base_url`. Each page
 /// of the authoritative language is listed with its versions in the other
 /// languages, and each version lists all of them (Google's hreflang form).
-pub fn sitemap(site: &Site, langs: &Languages, pages: &[&str]) -> Option<String> {
+/// The most URLs one sitemap file may list (sitemaps.org); a site with
+/// more gets a sitemap index.
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// The sitemap's files for the site's pages: `sitemap.xml` alone, or, past
+/// `max` URLs, `sitemap.xml` as an index of `sitemap-1.xml`,
+/// `sitemap-2.xml`… of at most `max` URLs each. None without a `base_url`.
+pub fn sitemap(
+    site: &Site,
+    langs: &Languages,
+    pages: &[&str],
+    max: usize,
+) -> Option<Vec<(String, String)>> {
     let routes = super::Routes::new(&site.config.base_url);
     let base = routes.base();
     if base.is_empty() {
         return None;
     }
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
+    let all: std::collections::HashSet<&str> = pages.iter().copied().collect();
     let translated_prefixes: Vec<&str> = langs
         .all
         .iter()
         .filter(|l| !l.authoritative)
         .map(|l| l.prefix.as_str())
         .collect();
+    let mut urls: Vec<String> = Vec::new();
     for p in pages.iter().filter(|p| {
         !translated_prefixes.iter().any(|t| p.starts_with(t)) && **p != routes.not_found()
     }) {
@@ -153,7 +164,7 @@ pub fn sitemap(site: &Site, langs: &Languages, pages: &[&str]) -> Option<String>
             .chain(langs.all.iter().filter(|l| !l.authoritative))
             .filter_map(|l| {
                 let path = format!("{}{p}", l.prefix);
-                (l.authoritative || pages.contains(&path.as_str()))
+                (l.authoritative || all.contains(path.as_str()))
                     .then(|| (l.tag.as_str(), format!("{base}{path}")))
             })
             .collect();
@@ -172,11 +183,38 @@ pub fn sitemap(site: &Site, langs: &Languages, pages: &[&str]) -> Option<String>
             String::new()
         };
         for (_, url) in &versions {
-            out.push_str(&format!("<url><loc>{}</loc>{alternates}</url>\n", xml(url)));
+            urls.push(format!("<url><loc>{}</loc>{alternates}</url>\n", xml(url)));
         }
     }
-    out.push_str("</urlset>\n");
-    Some(out)
+    let urlset = |urls: &[String]| -> String {
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        );
+        for u in urls {
+            out.push_str(u);
+        }
+        out.push_str("</urlset>\n");
+        out
+    };
+    let max = max.max(1);
+    if urls.len() <= max {
+        return Some(vec![(routes.sitemap().to_string(), urlset(&urls))]);
+    }
+    let mut files = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (n, chunk) in urls.chunks(max).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        index.push_str(&format!(
+            "<sitemap><loc>{}</loc></sitemap>\n",
+            xml(&format!("{base}{name}"))
+        ));
+        files.push((name, urlset(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, (routes.sitemap().to_string(), index));
+    Some(files)
 }
 
 pub fn robots(b: &Build) -> String {

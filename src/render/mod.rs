@@ -92,6 +92,12 @@ pub struct Build<'a> {
     pub summaries: &'a [Summary],
     /// Every citation of every document, in site and reading order.
     pub places: Vec<&'a Place>,
+    /// For each document the portal's citations lead to, the summaries
+    /// (indexes, ascending) of the documents that cite it: a document's
+    /// "cited by" list without a scan of every citation.
+    pub citing: std::collections::HashMap<&'a str, Vec<usize>>,
+    /// How often each registry entry is cited, across the portal.
+    pub cited_count: std::collections::HashMap<&'a str, usize>,
     pub minify: bool,
 }
 
@@ -201,6 +207,29 @@ impl<'a> Build<'a> {
             langs: Languages::from_config(&site.config),
             routes: Routes::new(&site.config.base_url),
             places: summaries.iter().flat_map(|s| &s.places).collect(),
+            citing: {
+                let mut m: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+                for (i, s) in summaries.iter().enumerate() {
+                    for p in &s.places {
+                        if let Some(t) = &p.citation.target {
+                            let v = m.entry(t.doc.as_str()).or_default();
+                            if v.last() != Some(&i) {
+                                v.push(i);
+                            }
+                        }
+                    }
+                }
+                m
+            },
+            cited_count: {
+                let mut m: std::collections::HashMap<&str, usize> = Default::default();
+                for p in summaries.iter().flat_map(|s| &s.places) {
+                    if let Some(r) = p.citation.reference.as_deref() {
+                        *m.entry(r).or_insert(0) += 1;
+                    }
+                }
+                m
+            },
             summaries,
             minify,
         }
@@ -592,8 +621,8 @@ pub fn render_scope(
     written.sort();
     if matches!(scope, Scope::All) {
         let paths: Vec<&str> = written.iter().map(|(p, _)| p.as_str()).collect();
-        if let Some(map) = sitemap(site, &paths) {
-            written.push(put(b.routes.sitemap().into(), map.as_bytes())?);
+        for (path, map) in sitemap(site, &paths) {
+            written.push(put(path, map.as_bytes())?);
         }
         written.sort();
     }
@@ -623,15 +652,27 @@ pub fn search_records(site: &Site, theme: &Theme) -> Vec<crate::search::Record> 
     pages::search::records(&Build::new(site, theme, &summaries, true))
 }
 
-/// `sitemap.xml` for the site's files (only `.html` count), when the site
-/// has a `base_url`.
-pub fn sitemap(site: &Site, paths: &[&str]) -> Option<String> {
+/// The sitemap's files for the site's files (only `.html` count), when the
+/// site has a `base_url`: `sitemap.xml`, and past 50,000 URLs the files it
+/// indexes (`feeds::sitemap`).
+pub fn sitemap(site: &Site, paths: &[&str]) -> Vec<(String, String)> {
+    sitemap_with_limit(site, paths, feeds::SITEMAP_MAX_URLS)
+}
+
+/// `sitemap` with another limit of URLs per file (for tests).
+pub fn sitemap_with_limit(site: &Site, paths: &[&str], max: usize) -> Vec<(String, String)> {
     let pages: Vec<&str> = paths
         .iter()
         .copied()
         .filter(|p| p.ends_with(".html"))
         .collect();
-    feeds::sitemap(site, &Languages::from_config(&site.config), &pages)
+    feeds::sitemap(site, &Languages::from_config(&site.config), &pages, max).unwrap_or_default()
+}
+
+/// Whether `path` is one of the sitemap's files.
+pub fn is_sitemap_file(path: &str) -> bool {
+    path == "sitemap.xml"
+        || (path.starts_with("sitemap-") && path.ends_with(".xml") && !path.contains('/'))
 }
 
 /// minify-html's full pass over a page (quotes, optional tags, entities):

@@ -574,12 +574,15 @@ impl Build<'_> {
     /// places, in site order.
     pub fn cited_by(&self, doc: &str, lang: &Language) -> Vec<CitedBy> {
         let mut out: Vec<CitedBy> = Vec::new();
-        for e in &self.site.catalog.entries {
+        for &i in self.citing.get(doc).map_or(&[][..], |v| v.as_slice()) {
+            let Some(e) = self.site.catalog.entries.get(i) else {
+                continue;
+            };
             if e.id == doc {
                 continue;
             }
             let places = self.backlinks(
-                self.places.iter().copied().filter(|p| {
+                self.summaries[i].places.iter().filter(|p| {
                     p.doc == e.id && p.citation.target.as_ref().is_some_and(|t| t.doc == doc)
                 }),
                 lang,
@@ -599,16 +602,19 @@ impl Build<'_> {
 
     /// The other documents of the portal that `doc` cites, in site order.
     pub fn cites_held(&self, doc: &str, lang: &Language) -> Vec<Link> {
+        let targets: std::collections::HashSet<&str> = self
+            .summaries
+            .iter()
+            .filter(|s| s.doc == doc)
+            .flat_map(|s| &s.places)
+            .filter_map(|p| p.citation.target.as_ref().map(|t| t.doc.as_str()))
+            .collect();
         self.site
             .catalog
             .entries
             .iter()
             .filter(|e| e.id != doc)
-            .filter(|e| {
-                self.places.iter().any(|p| {
-                    p.doc == doc && p.citation.target.as_ref().is_some_and(|t| t.doc == e.id)
-                })
-            })
+            .filter(|e| targets.contains(e.id.as_str()))
             .map(|e| Link {
                 title: self.entry_title(e, lang),
                 url: self.routes.document(&e.id, lang),
@@ -653,23 +659,34 @@ impl Build<'_> {
                 .t(lang, &format!("level_{}", r.level.key()))
                 .to_string(),
             kind_label: self.t(lang, &format!("kind_{}", r.kind.key())).to_string(),
-            citations: self
-                .places
-                .iter()
-                .filter(|p| p.citation.reference.as_deref() == Some(r.id.as_str()))
-                .count(),
+            citations: self.cited_count.get(r.id.as_str()).copied().unwrap_or(0),
         }
     }
 
     /// The registry's entries grouped by level; for `doc`, only those it
     /// cites, with the count of its own citations.
     pub fn cited_groups(&self, lang: &Language, doc: Option<&str>) -> Vec<CitedGroup> {
-        let count = |id: &str| {
-            self.places
+        // The citations counted: the document's own, or all of them.
+        let own: Option<std::collections::HashMap<&str, usize>> = doc.map(|d| {
+            let mut m = std::collections::HashMap::new();
+            for p in self
+                .summaries
                 .iter()
-                .filter(|p| doc.is_none_or(|d| p.doc == d))
-                .filter(|p| p.citation.reference.as_deref() == Some(id))
-                .count()
+                .filter(|s| s.doc == d)
+                .flat_map(|s| &s.places)
+            {
+                if let Some(r) = p.citation.reference.as_deref() {
+                    *m.entry(r).or_insert(0) += 1;
+                }
+            }
+            m
+        });
+        let count = |id: &str| {
+            own.as_ref()
+                .unwrap_or(&self.cited_count)
+                .get(id)
+                .copied()
+                .unwrap_or(0)
         };
         crate::references::Level::ORDER
             .iter()

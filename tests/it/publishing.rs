@@ -342,6 +342,56 @@ fn with_a_base_url_pages_are_canonical_and_a_sitemap_lists_both_languages() {
         .contains("Sitemap: https://example.gov.cn/gk/sitemap.xml"));
 }
 
+/// Past the sitemaps.org limit of URLs per file (50,000; here 10, to test
+/// it on a small site), `sitemap.xml` is an index of sitemap files that
+/// together list every URL the one file would.
+#[test]
+fn past_the_limit_the_sitemap_is_an_index_of_sitemaps() {
+    let site = fixture_site("site-minimal");
+    let p = site.path().join("site.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replace("base_url: \"\"", "base_url: \"https://example.gov.cn/gk\""),
+    )
+    .unwrap();
+    let loaded = gongkai::content::load_site(site.path(), &site.path().join("content")).unwrap();
+    let files = render::render_site(
+        &loaded,
+        &gongkai::render::theme::Theme::load(site.path(), "default", &["zh", "en"]).unwrap(),
+        true,
+    )
+    .unwrap();
+    let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let locs = |xml: &str| -> Vec<String> {
+        xml.split("<loc>")
+            .skip(1)
+            .map(|s| s.split("</loc>").next().unwrap().to_string())
+            .collect()
+    };
+    let one = render::sitemap(&loaded, &paths);
+    assert_eq!(one.len(), 1);
+    let all = locs(&one[0].1);
+    assert!(all.len() > 10, "{} URLs", all.len());
+
+    let split = render::sitemap_with_limit(&loaded, &paths, 10);
+    assert_eq!(split[0].0, "sitemap.xml");
+    assert!(split[0].1.contains("<sitemapindex"));
+    let parts = locs(&split[0].1);
+    assert_eq!(parts.len(), all.len().div_ceil(10));
+    let mut listed = Vec::new();
+    for (i, (name, xml)) in split[1..].iter().enumerate() {
+        assert_eq!(name, &format!("sitemap-{}.xml", i + 1));
+        assert_eq!(parts[i], format!("https://example.gov.cn/gk/{name}"));
+        assert!(xml.contains("<urlset"));
+        let l = locs(xml);
+        assert!(l.len() <= 10);
+        listed.extend(l);
+    }
+    // Every URL once, in the one file's order.
+    assert_eq!(listed, all);
+}
+
 #[test]
 fn single_file_document_is_self_contained() {
     let dir = repo_site();
