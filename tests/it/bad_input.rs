@@ -326,3 +326,29 @@ fn an_attachment_whose_source_has_no_title_builds_without_a_warning() {
     let page = std::fs::read_to_string(site.path().join("public/sports-plan/index.html")).unwrap();
     assert!(!page.contains("<h2></h2>"), "an empty heading is left out");
 }
+
+/// The bad-input table, as a reader of the terminal sees it: every row's
+/// whole message (file:line:column, the line, the caret, the hint), one
+/// snapshot reviewed by eye. A change to any message shows in review.
+#[test]
+fn the_bad_input_table_as_printed() {
+    type Row = (&'static str, &'static str, &'static str, &'static str, &'static str);
+    let rows: &[Row] = &[
+        ("malformed YAML in front matter", "content/sports-plan/c1-s1.md", "chapter: 1", "chapter: [1", "build"),
+        ("malformed YAML in document.yaml", "content/sports-plan/document.yaml", "发文机关: ", "发文机关: \"", "check"),
+        ("a required field missing", "content/sports-plan/document.yaml", "发文机关: 某县人民政府办公室\n", "", "build"),
+        ("an unknown key", "content/sports-plan/document.yaml", "发文机关:", "发文机构:", "check"),
+        ("an impossible date", "content/sports-plan/document.yaml", "成文日期: 2024-03-01", "成文日期: 2024年13月40日", "build"),
+        ("an empty 文号", "content/sports-plan/document.yaml", "发文字号: 某政办发〔2024〕3号", "发文字号: ''", "check"),
+        ("a theme that does not exist", "site.yaml", "theme: default", "theme: nosuch", "build"),
+        ("an unknown key in site.yaml", "site.yaml", "title:", "titel:", "build"),
+        ("an id that would leave the output", "content/sports-plan/c1-s1.md", "chapter: 1", "chapter: 1\nid: ../../etc", "build"),
+    ];
+    let mut out = String::new();
+    for (what, file, from, to, cmd) in rows {
+        let site = fixture_site("site-minimal");
+        edit(site.path(), file, from, to);
+        out.push_str(&format!("## {what} (gongkai {cmd})\n{}\n", failure(site.path(), &[cmd])));
+    }
+    insta::assert_snapshot!("bad_input_table", out);
+}
