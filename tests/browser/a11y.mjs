@@ -463,6 +463,13 @@ function focusInfo() {
     check(`${lang}: the reading aids are labelled in the page's language`, labels.length >= 6 && labels.every((l) => expectLang.test(l)), labels.join(' / '));
   }
   // full.html: the same button and aids, from site.js carried inline.
+  const tabTo = async (sel) => {
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((s) => document.activeElement.matches(s), sel)) return true;
+    }
+    return false;
+  };
   for (const lang of ['zh', 'en']) {
     const t = targets.find((x) => x.lang === lang && x.full);
     if (!t) continue;

@@ -195,7 +195,7 @@ function crumbProblems() {
   }
   for (const a of document.querySelectorAll('.crumbs a')) {
     const shown = [...a.childNodes].filter((n) => !(n.nodeType === 1 && n.classList.contains('visually-hidden'))).map((n) => n.textContent).join('');
-    if (shown.length > 25) out.push(`a crumb of ${shown.length} characters`);
+    if (shown.length > 17) out.push(`a crumb of ${shown.length} characters`);
     if (a.querySelector('[aria-hidden=true]') && !a.getAttribute('title')) out.push('a shortened crumb without its full title');
   }
   return out;

@@ -326,3 +326,42 @@ fn an_attachment_whose_source_has_no_title_builds_without_a_warning() {
     let page = std::fs::read_to_string(site.path().join("public/sports-plan/index.html")).unwrap();
     assert!(!page.contains("<h2></h2>"), "an empty heading is left out");
 }
+
+/// `source_url`, the original page's address, is an http(s) address or an
+/// error at its line; a valid one is linked from the document page.
+#[test]
+fn source_url_must_be_a_web_address() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/document.yaml",
+        "发布日期: 2024-03-05\n",
+        "发布日期: 2024-03-05\nsource_url: javascript:alert(1)\n",
+    );
+    fails(
+        site.path(),
+        &["build"],
+        &[
+            "`source_url` \"javascript:alert(1)\" is not a web address",
+            "content/sports-plan/document.yaml:12:",
+            "hint:",
+        ],
+    );
+    edit(
+        site.path(),
+        "content/sports-plan/document.yaml",
+        "source_url: javascript:alert(1)",
+        "source_url: https://www.example.gov.cn/zwgk/2024/0305/1.html?id=3",
+    );
+    let (ok, _, err) = gongkai(site.path(), &["build"]);
+    assert!(ok, "{err}");
+    let page = html(&std::fs::read(site.path().join("public/sports-plan/index.html")).unwrap());
+    let a = page
+        .select(&sel("table.meta td.source-url a"))
+        .next()
+        .expect("the original page is linked");
+    assert_eq!(
+        a.value().attr("href"),
+        Some("https://www.example.gov.cn/zwgk/2024/0305/1.html?id=3")
+    );
+}

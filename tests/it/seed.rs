@@ -307,7 +307,7 @@ fn build_is_byte_identical_across_runs() {
 }
 
 /// The visible text of a page: its text nodes, less scripts, styles,
-/// hidden elements and what only print or screen readers get, with every
+/// hidden elements and what only screen readers get, with every
 /// whitespace character taken out.
 fn visible_text(page: &scraper::Html) -> String {
     let mut out = String::new();
@@ -325,8 +325,7 @@ fn visible_text(page: &scraper::Html) -> String {
                     "script" | "style" | "head" | "noscript" | "template"
                 ) || v.attr("hidden").is_some()
                     || v.attr("aria-hidden") == Some("true")
-                    || v.classes()
-                        .any(|c| c == "visually-hidden" || c == "print-head")
+                    || v.classes().any(|c| c == "visually-hidden")
             });
         if !hidden {
             out.extend(text.chars().filter(|c| !c.is_whitespace()));
