@@ -521,6 +521,7 @@ pub fn drafts(registry: &Registry, doc: &crate::content::Document) -> Vec<Refere
                 p.file.strip_prefix(doc.dir.parent().unwrap_or(&doc.dir)).unwrap_or(&p.file).display(),
                 p.line
             ),
+            note_zh: String::new(),
         });
     }
     out

@@ -173,6 +173,10 @@ pub struct Metadata {
     /// Other metadata the page shows (有效性, 公开方式, 实施日期…), by label.
     #[serde(rename = "其他", default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,
+    /// The address of the page the document was taken from, when known (never
+    /// guessed): the document page links to it as the original.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source_url: String,
     /// Editorial, not published metadata: the folder name of the document
     /// this one replaces (a revised version published under the same 发文字号
     /// or 索引号). Without it two documents of one number are an error.
@@ -600,6 +604,29 @@ pub fn load_config(root: &Path) -> Result<SiteConfig> {
         .into());
     }
     Ok(config)
+}
+
+/// A `source_url` is an http(s) address with a host, and no space, quote,
+/// angle bracket or control character (a query and a fragment may follow).
+pub fn check_source_url(url: &str) -> std::result::Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("it must start with https:// or http://")?;
+    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    {
+        return Err("it has no host name of letters, digits, `.`, `-` and a `:port`");
+    }
+    if url.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+    }) {
+        return Err("it holds a space, a quote, `<`, `>`, a backslash or a control character");
+    }
+    Ok(())
 }
 
 /// A `base_url` is empty or an http(s) address with a host and no query,
@@ -1082,6 +1109,18 @@ pub fn validate_metadata(
             Diagnostic::error("required metadata `发文字号` is empty")
                 .hint("copy the 文号 as printed, e.g. 集政办发〔2023〕1号"),
         ));
+    }
+    if !meta.source_url.is_empty() {
+        if let Err(why) = check_source_url(&meta.source_url) {
+            errors.push(at(
+                "source_url",
+                Diagnostic::error(format!(
+                    "`source_url` {:?} is not a web address: {why}",
+                    meta.source_url
+                ))
+                .hint("copy the address of the disclosure page the text was taken from, e.g. `source_url: https://www.example.gov.cn/zwgk/2023/0112/123.html`, or leave the field out"),
+            ));
+        }
     }
     for (key, value) in [("成文日期", &meta.signed), ("发布日期", &meta.published)] {
         if value.trim().is_empty() {

@@ -23,10 +23,10 @@ pub enum Level {
 }
 
 impl Level {
-    /// Display order: the provincial documents a plan implements come first.
+    /// Display order: from the national level down to the county.
     pub const ORDER: [Level; 5] = [
-        Level::Provincial,
         Level::National,
+        Level::Provincial,
         Level::Municipal,
         Level::County,
         Level::Unknown,
@@ -123,8 +123,13 @@ pub struct Reference {
     /// `draft`: added by `gongkai import` from a citation, to be reviewed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// An editor's note for readers of the translation (English).
     #[serde(default)]
     pub note: String,
+    /// The note for readers of the Chinese pages: shown there instead of
+    /// `note`, which they do not see.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note_zh: String,
 }
 
 fn yes() -> bool {

@@ -81,6 +81,7 @@ impl Theme {
         }
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.register_filter("css_string", css_string_filter);
         let tdir = dir.join("templates");
         let mut templates = Vec::new();
         for entry in walkdir::WalkDir::new(&tdir)
@@ -100,6 +101,7 @@ impl Theme {
             .map_err(|e| template_error(&e, &tdir))?;
         let mut compact = tera::Tera::new();
         compact.autoescape_on(vec![".html", ".xml"]);
+        compact.register_filter("css_string", css_string_filter);
         let compacted: Vec<(String, String)> = templates
             .iter()
             .map(|(n, t)| {
@@ -185,6 +187,26 @@ impl Theme {
             Err(e) => Err(template_error(&e, &self.dir.join("templates"))),
         }
     }
+}
+
+/// `{{ x | css_string }}`: `x` as a quoted CSS string, safe inside a
+/// `<style>` element (every ASCII character but letters, digits and the
+/// space written as a CSS escape, so no `"`, `\\`, `<` or `&` is left).
+fn css_string_filter(val: &str, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    tera::Value::safe_string(&css_string(val))
+}
+
+pub fn css_string(val: &str) -> String {
+    let mut out = String::from("\"");
+    for c in val.chars() {
+        if c.is_ascii_alphanumeric() || c == ' ' || (!c.is_ascii() && !c.is_control()) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\{:x} ", c as u32));
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A stylesheet minified once, when the theme loads, by minify-html's CSS
@@ -348,4 +370,20 @@ fn template_error(e: &tera::Error, tdir: &Path) -> Error {
         },
     )
     .into()
+}
+
+#[cfg(test)]
+mod css_string_tests {
+    use super::css_string;
+
+    #[test]
+    fn a_css_string_holds_no_quote_backslash_or_tag() {
+        assert_eq!(css_string("集政办发〔2023〕1号"), "\"集政办发〔2023〕1号\"");
+        let s = css_string("a\"b\\c</style><x>&\n");
+        assert_eq!(
+            s,
+            "\"a\\22 b\\5c c\\3c \\2f style\\3e \\3c x\\3e \\26 \\a \""
+        );
+        assert!(!s[1..s.len() - 1].contains(['"', '<', '>', '&', '\n']));
+    }
 }

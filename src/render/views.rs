@@ -54,6 +54,9 @@ pub struct ColumnView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemView {
     pub name: String,
+    /// What follows the name: the 。 of the published `名称。说明` when the
+    /// item is shown in the published language, else nothing.
+    pub name_end: &'static str,
     pub text: String,
     /// The text with its citations linked.
     pub html: String,
@@ -65,6 +68,37 @@ pub struct MetaRow {
     pub label: String,
     pub value: String,
     pub unknown: bool,
+    /// For a date: its ISO form (`<time datetime>`), the value being the
+    /// date as Chinese pages write it (`2023年01月10日`).
+    pub iso: Option<String>,
+    /// For an identifier (索引号, 发文字号): the value cut after each `/`
+    /// and `-`, where a narrow screen may break the line (`<wbr>`); the
+    /// pieces joined are the value, character for character.
+    pub pieces: Vec<String>,
+}
+
+/// `s` cut after every `/` and `-`: the places an identifier may break.
+pub fn break_pieces(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if c == '/' || c == '-' {
+            let end = i + c.len_utf8();
+            out.push(s[start..end].to_string());
+            start = end;
+        }
+    }
+    if start < s.len() {
+        out.push(s[start..].to_string());
+    }
+    out
+}
+
+/// A metadata date (YYYY-MM-DD) as a Chinese page writes it: `2023年01月10日`,
+/// the form of the disclosure pages' tables.
+pub fn chinese_date(iso: &str) -> Option<String> {
+    let d = crate::content::docnum::Date::parse(iso)?;
+    (d.iso() == iso).then(|| format!("{:04}年{:02}月{:02}日", d.year, d.month, d.day))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,6 +124,8 @@ pub struct DocView {
     pub published: String,
     pub signed: String,
     pub meta: Vec<MetaRow>,
+    /// The original page's address (document.yaml `source_url`), or empty.
+    pub source_url: String,
     pub toc: Vec<TocEntry>,
     pub translated: bool,
 }
@@ -215,15 +251,25 @@ impl Build<'_> {
                 .join(if lang.authoritative { "；" } else { "; " }),
         };
         let unknown = self.t(lang, "unknown").to_string();
-        let row = |key: &str, value: String| MetaRow {
-            key: key.to_string(),
-            label: self.t(lang, &format!("meta_{key}")).to_string(),
-            unknown: value.trim().is_empty(),
-            value: if value.trim().is_empty() {
-                unknown.clone()
-            } else {
-                value
-            },
+        let row = |key: &str, value: String| {
+            let known = !value.trim().is_empty();
+            let iso = (known && matches!(key, "signed" | "published")).then(|| value.clone());
+            let shown = match &iso {
+                Some(d) if lang.authoritative => chinese_date(d).unwrap_or_else(|| d.clone()),
+                _ => value.clone(),
+            };
+            MetaRow {
+                key: key.to_string(),
+                label: self.t(lang, &format!("meta_{key}")).to_string(),
+                unknown: !known,
+                pieces: if known && matches!(key, "index_no" | "number") {
+                    break_pieces(&value)
+                } else {
+                    Vec::new()
+                },
+                iso,
+                value: if known { shown } else { unknown.clone() },
+            }
         };
         let meta = vec![
             row("index_no", m.index_no.clone()),
@@ -274,6 +320,7 @@ impl Build<'_> {
             published: m.published.clone(),
             signed: m.signed.clone(),
             meta,
+            source_url: m.source_url.clone(),
             toc,
             translated: lang.authoritative || doc.translations.contains_key(&lang.code),
         }
@@ -337,7 +384,10 @@ impl Build<'_> {
     pub fn column_view(&self, linker: &Linker, s: &Section, c: &Column) -> ColumnView {
         let (doc, lang) = (linker.doc.expect("boxes belong to a document"), linker.lang);
         let c = self.column_in(doc, s, c, lang);
-        let (shown, _) = self.section_in(doc, &s.id, lang);
+        let (shown, translated) = self.section_in(doc, &s.id, lang);
+        let published = lang.authoritative
+            || !translated
+            || !shown.front.columns.iter().any(|e| e.number == c.number);
         ColumnView {
             number: c.number,
             label: self.column_label(c.number, lang),
@@ -348,6 +398,11 @@ impl Build<'_> {
                 .iter()
                 .map(|i| ItemView {
                     name: i.name.clone(),
+                    name_end: if published && !i.name.is_empty() {
+                        "。"
+                    } else {
+                        ""
+                    },
                     text: i.text.clone(),
                     html: linker.text(&i.text),
                 })
@@ -488,7 +543,7 @@ impl Build<'_> {
     }
 }
 
-/// The documents a document cites, grouped by level (provincial first).
+/// The documents a document cites, grouped by level (national first, then provincial, municipal, county).
 #[derive(Debug, Clone, Serialize)]
 pub struct CitedGroup {
     pub level: &'static str,

@@ -31,7 +31,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launch, serve, watch, check, finish, tally, require, MODES } from './lib.mjs';
+import { launch, serve, watch, check, finish, tally, require, MODES, clickAid } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -131,16 +131,12 @@ async function newContext(mode, viewport = { width: 1280, height: 900 }) {
   return ctx;
 }
 
-// Open a target; on full.html the reading aids are its own CSS-only form.
+// Open a target (full.html carries site.js inline: the same settings apply).
 async function open(page, t, mode = 'normal') {
   await page.goto(urlOf(t));
   if (t.search) {
     await page.waitForSelector('#search-results > li', { timeout: 5000 }).catch(() => {});
     await page.waitForTimeout(300);
-  }
-  if (t.full && mode !== 'normal') {
-    const ids = { 'ts-2': ['aid-size-2'], 'ts-3': ['aid-size-3'], hc: ['aid-contrast'], elder: ['aid-elder'] }[mode];
-    for (const id of ids) await page.click(`label[for=${id}]`);
   }
 }
 
@@ -447,7 +443,9 @@ function focusInfo() {
       return false;
     };
     await page.goto(urlOf(t));
-    const reached = await tabTo('[data-aid=size][data-value="3"]');
+    const toggle = await tabTo('.aids-toggle');
+    await page.keyboard.press('Enter');
+    const reached = toggle && await tabTo('[data-aid=size][data-value="3"]');
     await page.keyboard.press('Enter');
     const big = await page.evaluate(() => ({ c: document.documentElement.classList.contains('ts-3'), p: document.querySelector('[data-aid=size][data-value="3"]').getAttribute('aria-pressed') }));
     await tabTo('[data-aid=contrast]');
@@ -464,19 +462,31 @@ function focusInfo() {
     const expectLang = lang === 'zh' ? /[\u4e00-\u9fff]/ : /^[\x20-\x7e✓]+$/;
     check(`${lang}: the reading aids are labelled in the page's language`, labels.length >= 6 && labels.every((l) => expectLang.test(l)), labels.join(' / '));
   }
-  // full.html: its CSS-only aids are radio buttons and check boxes.
+  // full.html: the same button and aids, from site.js carried inline.
+  const tabTo = async (sel) => {
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((s) => document.activeElement.matches(s), sel)) return true;
+    }
+    return false;
+  };
   for (const lang of ['zh', 'en']) {
     const t = targets.find((x) => x.lang === lang && x.full);
     if (!t) continue;
     await page.goto(urlOf(t));
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowRight');
+    const toggle = await tabTo('.aids-toggle');
+    await page.keyboard.press('Enter');
+    await tabTo('[data-aid=size][data-value="3"]');
+    await page.keyboard.press('Enter');
     const size = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
-    await page.keyboard.press('Tab');
+    await tabTo('[data-aid=contrast]');
     await page.keyboard.press('Space');
     const hc = await page.evaluate(() => getComputedStyle(document.body).backgroundColor === 'rgb(0, 0, 0)');
-    check(`${lang}: full.html's aids work from the keyboard without JavaScript (arrows pick 24px, Space turns on contrast)`, size >= 24 && hc, `${size}px hc ${hc}`);
+    await tabTo('[data-aid=contrast]');
+    await page.keyboard.press('Space');
+    await tabTo('[data-aid=size][data-value="1"]');
+    await page.keyboard.press('Enter');
+    check(`${lang}: full.html's aids work from the keyboard (Enter opens them, picks 24px, Space turns on contrast)`, toggle && size >= 24 && hc, `${size}px hc ${hc}`);
   }
   await ctx.close();
 }
@@ -508,21 +518,21 @@ function focusInfo() {
     const ctx = await browser.newContext();
     const page = watch(await ctx.newPage(), errors, `[persist ${where}] `);
     await page.goto(base + sec.rel);
-    await page.click('[data-aid=size][data-value="3"]');
-    await page.click('[data-aid=elder]');
+    await clickAid(page, '[data-aid=size][data-value="3"]');
+    await clickAid(page, '[data-aid=elder]');
     await page.click('a[rel=next]');
     await page.waitForLoadState();
     const a = await page.evaluate(state);
     await page.click('a.lang-switch');
     await page.waitForLoadState();
     const b = await page.evaluate(state);
-    await page.click('[data-aid=contrast]');
+    await clickAid(page, '[data-aid=contrast]');
     const other = await ctx.newPage();
     await other.goto(base + 'index.html');
     const c = await other.evaluate(state);
-    await page.click('[data-aid=elder]');
-    await page.click('[data-aid=size][data-value="1"]');
-    await page.click('[data-aid=contrast]');
+    await clickAid(page, '[data-aid=elder]');
+    await clickAid(page, '[data-aid=size][data-value="1"]');
+    await clickAid(page, '[data-aid=contrast]');
     await other.reload();
     const d = await other.evaluate(state);
     const on = (s, want) => want.every((w) => s.cls.split(' ').includes(w));
@@ -544,8 +554,8 @@ function focusInfo() {
   const page = watch(await ctx.newPage(), fbErrors);
   await page.goto(fileBase + sec.rel);
   const storageThrows = await page.evaluate(() => { try { void window.localStorage; return false; } catch (e) { return true; } });
-  await page.click('[data-aid=size][data-value="2"]');
-  await page.click('[data-aid=contrast]');
+  await clickAid(page, '[data-aid=size][data-value="2"]');
+  await clickAid(page, '[data-aid=contrast]');
   const here1 = await page.evaluate(state);
   await page.click('a[rel=next]');
   await page.waitForLoadState();

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launch, watch, check, finish, tally } from './lib.mjs';
+import { launch, watch, check, finish, tally, clickAid } from './lib.mjs';
 
 const args = process.argv.slice(2);
 tally.quiet = !args.includes('-v');
@@ -142,9 +142,9 @@ for (const [lang, prefix, q] of [['zh', '', '双减'], ['en', 'en/', 'preschool'
   await page.goto(sec);
   const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
   const s1 = await size();
-  await page.click('[data-aid=size][data-value="2"]');
+  await clickAid(page, '[data-aid=size][data-value="2"]');
   const s2 = await size();
-  await page.click('[data-aid=size][data-value="3"]');
+  await clickAid(page, '[data-aid=size][data-value="3"]');
   const s3 = await size();
   check('text size from disk: three steps, growing, the largest ≥ 24px', s1 < s2 && s2 < s3 && s3 >= 24, `${s1} < ${s2} < ${s3}`);
   await page.click('a[rel=next]');
@@ -155,7 +155,7 @@ for (const [lang, prefix, q] of [['zh', '', '双减'], ['en', 'en/', 'preschool'
   const en = await size();
   const pressed = await page.evaluate(() => document.querySelector('[data-aid=size][data-value="3"]').getAttribute('aria-pressed'));
   check('text size from disk: kept on the next page and in the other language', next === s3 && en >= 24 && pressed === 'true', `${next}px, en ${en}px, pressed ${pressed}`);
-  await page.click('[data-aid=size][data-value="1"]');
+  await clickAid(page, '[data-aid=size][data-value="1"]');
   check('text size from disk: back to standard', (await size()) === s1);
 }
 

@@ -78,3 +78,10 @@ export const MODES = {
   elder: { size: 1, contrast: false, elder: true },
 };
 export const MODE_CLASSES = { normal: ['ts-1'], 'ts-2': ['ts-2'], 'ts-3': ['ts-3'], hc: ['hc'], elder: ['elder'] };
+
+// Clicks a reading aid (`sel`, e.g. '[data-aid=elder]'), first opening
+// their panel with the header's button when it is closed.
+export async function clickAid(page, sel) {
+  if (await page.locator('#reading-aids').isHidden()) await page.click('.aids-toggle');
+  await page.click(sel);
+}

@@ -332,23 +332,125 @@ fn an_attachment_whose_source_has_no_title_builds_without_a_warning() {
 /// snapshot reviewed by eye. A change to any message shows in review.
 #[test]
 fn the_bad_input_table_as_printed() {
-    type Row = (&'static str, &'static str, &'static str, &'static str, &'static str);
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    );
     let rows: &[Row] = &[
-        ("malformed YAML in front matter", "content/sports-plan/c1-s1.md", "chapter: 1", "chapter: [1", "build"),
-        ("malformed YAML in document.yaml", "content/sports-plan/document.yaml", "发文机关: ", "发文机关: \"", "check"),
-        ("a required field missing", "content/sports-plan/document.yaml", "发文机关: 某县人民政府办公室\n", "", "build"),
-        ("an unknown key", "content/sports-plan/document.yaml", "发文机关:", "发文机构:", "check"),
-        ("an impossible date", "content/sports-plan/document.yaml", "成文日期: 2024-03-01", "成文日期: 2024年13月40日", "build"),
-        ("an empty 文号", "content/sports-plan/document.yaml", "发文字号: 某政办发〔2024〕3号", "发文字号: ''", "check"),
-        ("a theme that does not exist", "site.yaml", "theme: default", "theme: nosuch", "build"),
-        ("an unknown key in site.yaml", "site.yaml", "title:", "titel:", "build"),
-        ("an id that would leave the output", "content/sports-plan/c1-s1.md", "chapter: 1", "chapter: 1\nid: ../../etc", "build"),
+        (
+            "malformed YAML in front matter",
+            "content/sports-plan/c1-s1.md",
+            "chapter: 1",
+            "chapter: [1",
+            "build",
+        ),
+        (
+            "malformed YAML in document.yaml",
+            "content/sports-plan/document.yaml",
+            "发文机关: ",
+            "发文机关: \"",
+            "check",
+        ),
+        (
+            "a required field missing",
+            "content/sports-plan/document.yaml",
+            "发文机关: 某县人民政府办公室\n",
+            "",
+            "build",
+        ),
+        (
+            "an unknown key",
+            "content/sports-plan/document.yaml",
+            "发文机关:",
+            "发文机构:",
+            "check",
+        ),
+        (
+            "an impossible date",
+            "content/sports-plan/document.yaml",
+            "成文日期: 2024-03-01",
+            "成文日期: 2024年13月40日",
+            "build",
+        ),
+        (
+            "an empty 文号",
+            "content/sports-plan/document.yaml",
+            "发文字号: 某政办发〔2024〕3号",
+            "发文字号: ''",
+            "check",
+        ),
+        (
+            "a theme that does not exist",
+            "site.yaml",
+            "theme: default",
+            "theme: nosuch",
+            "build",
+        ),
+        (
+            "an unknown key in site.yaml",
+            "site.yaml",
+            "title:",
+            "titel:",
+            "build",
+        ),
+        (
+            "an id that would leave the output",
+            "content/sports-plan/c1-s1.md",
+            "chapter: 1",
+            "chapter: 1\nid: ../../etc",
+            "build",
+        ),
     ];
     let mut out = String::new();
     for (what, file, from, to, cmd) in rows {
         let site = fixture_site("site-minimal");
         edit(site.path(), file, from, to);
-        out.push_str(&format!("## {what} (gongkai {cmd})\n{}\n", failure(site.path(), &[cmd])));
+        out.push_str(&format!(
+            "## {what} (gongkai {cmd})\n{}\n",
+            failure(site.path(), &[cmd])
+        ));
     }
     insta::assert_snapshot!("bad_input_table", out);
+}
+
+/// `source_url`, the original page's address, is an http(s) address or an
+/// error at its line; a valid one is linked from the document page.
+#[test]
+fn source_url_must_be_a_web_address() {
+    let site = fixture_site("site-minimal");
+    edit(
+        site.path(),
+        "content/sports-plan/document.yaml",
+        "发布日期: 2024-03-05\n",
+        "发布日期: 2024-03-05\nsource_url: javascript:alert(1)\n",
+    );
+    fails(
+        site.path(),
+        &["build"],
+        &[
+            "`source_url` \"javascript:alert(1)\" is not a web address",
+            "content/sports-plan/document.yaml:12:",
+            "hint:",
+        ],
+    );
+    edit(
+        site.path(),
+        "content/sports-plan/document.yaml",
+        "source_url: javascript:alert(1)",
+        "source_url: https://www.example.gov.cn/zwgk/2024/0305/1.html?id=3",
+    );
+    let (ok, _, err) = gongkai(site.path(), &["build"]);
+    assert!(ok, "{err}");
+    let page = html(&std::fs::read(site.path().join("public/sports-plan/index.html")).unwrap());
+    let a = page
+        .select(&sel("table.meta td.source-url a"))
+        .next()
+        .expect("the original page is linked");
+    assert_eq!(
+        a.value().attr("href"),
+        Some("https://www.example.gov.cn/zwgk/2024/0305/1.html?id=3")
+    );
 }

@@ -34,10 +34,15 @@ fn ready() -> bool {
 static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn run(script: &str, dir: &Path) {
+    run_with(script, dir, &[]);
+}
+
+fn run_with(script: &str, dir: &Path, args: &[&str]) {
     let _one_at_a_time = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let out = Command::new("node")
         .arg(repo().join("tests/browser").join(script))
         .arg(dir)
+        .args(args)
         .current_dir(repo())
         .output()
         .unwrap();
@@ -103,4 +108,21 @@ fn the_library_filters_and_sorts_from_file_and_http() {
     std::fs::write(site.path().join("site.yaml"), head).unwrap();
     render::build(&BuildOptions::new(site.path())).unwrap();
     run("library.mjs", &site.path().join("public"));
+}
+
+/// Reading on a phone: on every page type, both languages, every reading
+/// mode, at 320, 375 and 1280 px, the body's first text within the first
+/// screen (the tops are printed); the header's one button for the reading
+/// aids; breadcrumbs, the metadata table and box items. Screenshots go to
+/// $GONGKAI_SHOTS when it is set.
+#[test]
+fn the_first_screen_holds_the_text_on_every_page_type() {
+    if !ready() {
+        return;
+    }
+    let (_site, public) = built_repo_site();
+    match std::env::var("GONGKAI_SHOTS") {
+        Ok(dir) if !dir.is_empty() => run_with("reading.mjs", &public, &["--shots", &dir]),
+        _ => run("reading.mjs", &public),
+    }
 }

@@ -132,6 +132,11 @@ pub fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
             if href.contains("://") || href.starts_with("mailto:") || href.starts_with("data:") {
                 continue;
             }
+            // The 404 page's links start at the server's root (base_url's
+            // path): publishing.rs checks them under that path.
+            if path == "404.html" && href.starts_with('/') {
+                continue;
+            }
             let (file, frag) = href.split_once('#').unwrap_or((href, ""));
             let file = file.split('?').next().unwrap_or(file);
             let target = if file.is_empty() {

@@ -128,6 +128,7 @@ fn nginx_serves_every_page_and_asset() {
             }
             "xml" => "content-type: text/xml; charset=utf-8",
             "txt" => "content-type: text/plain; charset=utf-8",
+            "svg" => "content-type: image/svg+xml",
             other => panic!("unexpected file type {other}"),
         };
         assert!(head.contains(want), "/{path}: {head}");

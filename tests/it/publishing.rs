@@ -422,9 +422,27 @@ fn single_file_document_is_self_contained() {
             20,
             "{page} has the 20 sections"
         );
+        // The text links only within the page (its contents list, its
+        // citations unlinked); only the header leads elsewhere: the
+        // portal's home, search and the other language.
+        for a in d.select(&sel("a[href]")) {
+            let href = a.value().attr("href").unwrap();
+            let in_header = a
+                .ancestors()
+                .filter_map(scraper::ElementRef::wrap)
+                .any(|e| e.value().name() == "header");
+            assert!(
+                href.starts_with('#') || in_header,
+                "{page}: a link out of the page outside its header: {href}"
+            );
+        }
         assert!(
-            d.select(&sel("a[href]")).next().is_none(),
-            "{page} has no links out"
+            d.select(&sel("main nav.toc a[href^='#']")).count() >= 20,
+            "{page} has a contents list of its chapters and sections"
+        );
+        assert!(
+            d.select(&sel("header a.lang-switch")).next().is_some(),
+            "{page} links to the other language"
         );
     }
 }
@@ -501,4 +519,43 @@ fn drop_space_at_blocks(html: &[u8]) -> Vec<u8> {
     }
     out.push_str(rest);
     out.into_bytes()
+}
+
+/// A portal published under a path (`base_url: https://example.org/portal/`):
+/// the 404 page, shown for any missing address at any depth, reaches its
+/// stylesheet, script and links under /portal/ on whatever host serves it.
+#[test]
+fn the_404_page_works_under_the_path_of_base_url() {
+    let site = repo_site();
+    let p = site.path().join("site.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replace(
+            "base_url: \"\"",
+            "base_url: \"https://example.org/portal/\"",
+        ),
+    )
+    .unwrap();
+    render::build(&BuildOptions::new(site.path())).unwrap();
+    let files = read_tree(&site.path().join("public"));
+    let nf = html(&files["404.html"]);
+    let refs: Vec<&str> = nf
+        .select(&sel("a[href], link[href], script[src]"))
+        .filter_map(|e| e.value().attr("href").or(e.value().attr("src")))
+        .filter(|r| !r.starts_with('#'))
+        .collect();
+    assert!(refs.len() >= 5, "{refs:?}");
+    for r in &refs {
+        let rel = r
+            .strip_prefix("/portal/")
+            .unwrap_or_else(|| panic!("{r} is not under /portal/"));
+        let file = rel.split(['?', '#']).next().unwrap();
+        assert!(files.contains_key(file), "{r}: no {file} in the output");
+    }
+    assert!(
+        refs.iter()
+            .any(|r| r.starts_with("/portal/static/style.css")),
+        "{refs:?}"
+    );
 }

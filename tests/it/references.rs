@@ -70,10 +70,10 @@ fn citations_link_to_reference_pages_with_backlinks() {
         "{quote}"
     );
 
-    // The index groups by level, provincial first, with counts.
+    // The index groups by level, national first, down to the county, with counts.
     let idx = html(&files["references/index.html"]);
     let groups: Vec<String> = idx.select(&sel(".ref-group h2")).map(text_of).collect();
-    assert_eq!(groups, ["省级 (4)", "国家级 (11)", "市级 (5)", "县级 (6)"]);
+    assert_eq!(groups, ["国家级 (11)", "省级 (4)", "市级 (5)", "县级 (6)"]);
 
     // The document page lists what it cites; its own number, which the
     // registry says is this document's, leads to the notice that bears it.

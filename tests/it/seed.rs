@@ -138,15 +138,26 @@ fn document_page_shows_the_metadata_table() {
             ("索引号", "11220582013590556F/2023-00100"),
             ("分类", "专项规划；五年发展规划；通知"),
             ("发文机关", "集安市人民政府办公室"),
-            ("成文日期", "2023-01-10"),
+            ("成文日期", "2023年01月10日"),
             (
                 "标题",
                 "集安市人民政府办公室关于印发集安市“十四五”教育发展规划的通知"
             ),
             ("发文字号", "集政办发〔2023〕1号"),
-            ("发布日期", "2023-01-12"),
+            ("发布日期", "2023年01月12日"),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    // The dates in ISO for machines; the identifiers break after / and -.
+    let times: Vec<&str> = page
+        .select(&sel("table.meta time"))
+        .filter_map(|t| t.value().attr("datetime"))
+        .collect();
+    assert_eq!(times, ["2023-01-10", "2023-01-12"]);
+    let index_no = page.select(&sel("table.meta td.ident")).next().unwrap();
+    assert_eq!(
+        index_no.inner_html(),
+        "11220582013590556F/<wbr>2023-<wbr>00100"
     );
     let notice = text_of(page.select(&sel("article.notice")).next().unwrap());
     assert!(notice.contains("边合区管委会,各乡(镇)人民政府、街道办事处,市政府各办、局:"));
@@ -188,7 +199,7 @@ fn twelve_box_pages_with_their_items() {
         }
         if n == 1 {
             let names: Vec<String> = page.select(&sel(".item-name")).map(text_of).collect();
-            assert_eq!(names, ["时事新闻课项目", "学校体育、美育提升计划"]);
+            assert_eq!(names, ["时事新闻课项目。", "学校体育、美育提升计划。"]);
         }
         // Linked to and from its section.
         let back = page
@@ -293,4 +304,70 @@ fn build_is_byte_identical_across_runs() {
     for (k, v) in &one {
         assert!(v == &two[k], "{k} differs between two builds");
     }
+}
+
+/// The visible text of a page: its text nodes, less scripts, styles,
+/// hidden elements and what only screen readers get, with every
+/// whitespace character taken out.
+fn visible_text(page: &scraper::Html) -> String {
+    let mut out = String::new();
+    for node in page.root_element().descendants() {
+        let Some(text) = node.value().as_text() else {
+            continue;
+        };
+        let hidden = node
+            .ancestors()
+            .filter_map(scraper::ElementRef::wrap)
+            .any(|e| {
+                let v = e.value();
+                matches!(
+                    v.name(),
+                    "script" | "style" | "head" | "noscript" | "template"
+                ) || v.attr("hidden").is_some()
+                    || v.attr("aria-hidden") == Some("true")
+                    || v.classes().any(|c| c == "visually-hidden")
+            });
+        if !hidden {
+            out.extend(text.chars().filter(|c| !c.is_whitespace()));
+        }
+    }
+    out
+}
+
+/// The published text, exactly, on the page: every line of source.txt's
+/// body appears verbatim in the visible text of some Chinese page (only
+/// the `|` and spaces of the flattened boxes left out), so presentation
+/// never drifts from the authority.
+#[test]
+fn every_line_of_the_source_is_shown_verbatim_on_a_chinese_page() {
+    let (_site, files) = build_repo();
+    let pages: Vec<(String, String)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html") && !p.starts_with("en/"))
+        .map(|(p, b)| (p.clone(), visible_text(&html(b))))
+        .collect();
+    let source = repo().join("content/jian-education-plan/source.txt");
+    let extract = gongkai::source::extract(&std::fs::read(&source).unwrap(), &source).unwrap();
+    assert!(extract.lines.len() > 50, "the body of source.txt");
+    let mut missing = Vec::new();
+    for line in &extract.lines {
+        let want: String = line
+            .text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '|')
+            .collect();
+        if want.is_empty() {
+            continue;
+        }
+        if !pages.iter().any(|(_, text)| text.contains(&want)) {
+            missing.push(line.text.clone());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of {} lines of source.txt appear on no Chinese page:\n{}",
+        missing.len(),
+        extract.lines.len(),
+        missing.join("\n")
+    );
 }

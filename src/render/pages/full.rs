@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::content::{Document, Kind};
 use crate::diagnostic::Result;
 use crate::render::meta::page_title;
-use crate::render::views::{BlockView, Closing, ColumnView, DocView, HeadingView};
+use crate::render::views::{BlockView, Closing, ColumnView, DocView, HeadingView, TocEntry};
 use crate::render::{link::Linker, Build, Language, Out, PageKind, Reach};
 
 pub struct Full;
@@ -27,7 +27,11 @@ struct FullSection<'a> {
 struct FullPage<'a> {
     doc: DocView,
     sections: Vec<FullSection<'a>>,
+    /// The contents list, leading to the chapters and sections on the page.
+    contents: Vec<TocEntry>,
     inline_css: String,
+    /// site.js, inlined: the reader's remembered settings apply here too.
+    inline_js: String,
 }
 
 impl PageKind for Full {
@@ -82,13 +86,34 @@ impl PageKind for Full {
                 closing: b.closing_after(doc, s, lang),
             });
         }
-        let css = b
-            .theme
-            .assets
-            .iter()
-            .find(|(p, _)| p == std::path::Path::new("style.css"))
-            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
-            .unwrap_or_default();
+        let mut contents: Vec<TocEntry> = Vec::new();
+        for s in &sections {
+            let entry = TocEntry {
+                title: s.heading.text.clone(),
+                url: format!("#{}", s.id),
+                parallel: None,
+                editorial: s.heading.editorial,
+                children: Vec::new(),
+            };
+            match s.kind {
+                "chapter" => contents.push(entry),
+                "section" => match contents.last_mut() {
+                    Some(ch) => ch.children.push(entry),
+                    None => contents.push(entry),
+                },
+                _ => {}
+            }
+        }
+        let asset = |name: &str| {
+            b.theme
+                .assets
+                .iter()
+                .find(|(p, _)| p == std::path::Path::new(name))
+                .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+                .unwrap_or_default()
+        };
+        let css = asset("style.css");
+        let js = asset("site.js");
         let mut base = b.base(lang, &path, &|l| b.routes.full(&doc.id, l));
         base.title = page_title(b, &[&view.title], lang);
         out.push(b.page(
@@ -97,7 +122,10 @@ impl PageKind for Full {
             &FullPage {
                 doc: view,
                 sections,
+                contents,
                 inline_css: css.replace("</", "<\\/"),
+                // site.js holds no `</` or `<!--` outside strings: this keeps it so.
+                inline_js: js.replace("</", "<\\/").replace("<!--", "<\\!--"),
             },
         )?);
         Ok(())

@@ -1,6 +1,8 @@
 //! The 404 page, one for the whole site in every language: a server shows
-//! it for any missing address, so its links are absolute from the site's
-//! root (`base_url`, or `/`).
+//! it for any missing address, so its links start at the site's root on
+//! the server: the path of `base_url` (`/portal/` for
+//! `https://example.org/portal/`), or `/`. Without the host, the page works
+//! under whatever name the server answers to.
 
 use serde::Serialize;
 
@@ -24,7 +26,7 @@ struct Lang404<'a> {
 
 #[derive(Serialize)]
 struct NotFoundPage<'a> {
-    root: &'a str,
+    root: String,
     site: &'a crate::content::SiteConfig,
     authority: Lang404<'a>,
     others: Vec<Lang404<'a>>,
@@ -57,11 +59,7 @@ impl PageKind for NotFound {
             }
         }
         let authority = b.langs.authority();
-        let root = if b.routes.base().is_empty() {
-            "/"
-        } else {
-            b.routes.base()
-        };
+        let root = server_root(b.routes.base());
         let page = NotFoundPage {
             root,
             site: &b.site.config,
@@ -85,5 +83,34 @@ impl PageKind for NotFound {
             ctx,
         });
         Ok(())
+    }
+}
+
+/// The path of `base`, from its first `/` after the host (with a final
+/// `/`), or `/`.
+fn server_root(base: &str) -> String {
+    let rest = base
+        .strip_prefix("https://")
+        .or_else(|| base.strip_prefix("http://"))
+        .unwrap_or("");
+    let path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_root;
+
+    #[test]
+    fn the_root_is_the_path_of_base_url() {
+        assert_eq!(server_root(""), "/");
+        assert_eq!(server_root("https://example.org"), "/");
+        assert_eq!(server_root("https://example.org/"), "/");
+        assert_eq!(server_root("https://example.org/portal/"), "/portal/");
+        assert_eq!(server_root("http://example.org:8080/a/b"), "/a/b/");
     }
 }

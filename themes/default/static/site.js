@@ -7,7 +7,13 @@
    localStorage under "gongkai.reading". Where localStorage is missing or
    throws (private windows, some file:// setups, storage turned off), they are
    also carried in window.name, which lasts while the tab goes from page to
-   page; and failing both, they still work on the page itself. */
+   page; and failing both, they still work on the page itself.
+
+   The aids sit behind one button (.aids-toggle, aria-expanded) that shows
+   and hides their panel (#reading-aids); Escape closes it. In senior mode
+   the text is at the largest size: the 特大 / Largest button is pressed and
+   the smaller two are disabled, so the pressed button is always the size
+   in effect. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -60,14 +66,27 @@
     if (s.contrast) { c.add("hc"); } else { c.remove("hc"); }
     if (s.elder) { c.add("elder"); } else { c.remove("elder"); }
   }
+  // The size in effect: senior mode's text is the largest size.
+  function shownSize(s) { return s.elder ? 3 : s.size; }
   function sync() {
     var buttons = document.querySelectorAll("[data-aid]");
     for (var i = 0; i < buttons.length; i++) {
       var b = buttons[i], aid = b.getAttribute("data-aid"), on;
-      if (aid === "size") { on = String(state.size) === b.getAttribute("data-value"); }
-      else { on = !!state[aid]; }
+      if (aid === "size") {
+        var v = Number(b.getAttribute("data-value"));
+        on = shownSize(state) === v;
+        b.disabled = !!state.elder && v < 3;
+      } else { on = !!state[aid]; }
       b.setAttribute("aria-pressed", on ? "true" : "false");
     }
+  }
+  function panel(open, focusBack) {
+    var t = document.querySelector(".aids-toggle");
+    var p = document.getElementById("reading-aids");
+    if (!t || !p) { return; }
+    t.setAttribute("aria-expanded", open ? "true" : "false");
+    p.hidden = !open;
+    if (!open && focusBack) { t.focus(); }
   }
 
   var state = load();
@@ -86,10 +105,18 @@
   document.addEventListener("click", function (e) {
     var t = e.target;
     if (!t || !t.closest) { return; }
+    var toggle = t.closest(".aids-toggle");
+    if (toggle) {
+      panel(toggle.getAttribute("aria-expanded") !== "true", false);
+      return;
+    }
     var b = t.closest("[data-aid]");
     if (b) {
       var aid = b.getAttribute("data-aid");
-      if (aid === "size") { state.size = Number(b.getAttribute("data-value")); }
+      if (aid === "size") {
+        if (b.disabled) { return; }
+        state.size = Number(b.getAttribute("data-value"));
+      }
       else if (aid === "contrast" || aid === "elder") { state[aid] = !state[aid]; }
       save(state);
       apply(state);
@@ -101,6 +128,12 @@
     if (a && location.hash && a.href.indexOf("#") < 0) {
       a.href = a.href + location.hash;
     }
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" && e.key !== "Esc") { return; }
+    var p = document.getElementById("reading-aids");
+    if (p && !p.hidden) { panel(false, p.contains(document.activeElement)); }
   });
 
   if (document.readyState === "loading") {
