@@ -34,10 +34,15 @@ fn ready() -> bool {
 static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn run(script: &str, dir: &Path) {
+    run_with(script, dir, &[]);
+}
+
+fn run_with(script: &str, dir: &Path, env: &[(&str, String)]) {
     let _one_at_a_time = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let out = Command::new("node")
         .arg(repo().join("tests/browser").join(script))
         .arg(dir)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .current_dir(repo())
         .output()
         .unwrap();
@@ -60,7 +65,12 @@ fn search_works_from_file_and_http() {
         return;
     }
     let (_site, public) = built_repo_site();
-    run("search.mjs", &public);
+    let queries = serde_json::to_string(crate::search::VISIBLE_QUERIES).unwrap();
+    run_with(
+        "search.mjs",
+        &public,
+        &[("GONGKAI_VISIBLE_QUERIES", queries)],
+    );
 }
 
 #[test]
