@@ -367,7 +367,10 @@
   /* index.rs's has_positions: every key but a single Han character. */
   function hasPositions(key) { var a = Array.from(key); return !(a.length === 1 && isHan(a[0])); }
   /* A key's postings: [[id, tf, title, heading, positions], ...]. */
+  var decoded = new Map();
   function postings(key, post) {
+    var memo = decoded.get(post);
+    if (memo && memo.key === key) return memo.out;
     var v = decodeVarints(post), withPos = hasPositions(key), out = [], id = -1, i = 0;
     while (i + 1 < v.length) {
       id += v[i];
@@ -376,6 +379,7 @@
       if (withPos) { var p = 0; for (var k = 0; k < tf; k++) { p += v[i]; pos.push(p); i++; } }
       out.push([id, tf, (code & 2) !== 0, (code & 1) !== 0, pos]);
     }
+    decoded.set(post, { key: key, out: out });
     return out;
   }
   function merged(entries) {
