@@ -631,7 +631,8 @@ pub fn render_scope(
 
 /// The search index's files (`search::build_index` over the site's records).
 pub fn search_files(site: &Site, theme: &Theme) -> Vec<(String, Vec<u8>)> {
-    crate::search::build_index(&search_records(site, theme))
+    let summaries = summarize(site, theme);
+    search_files_of(site, theme, &summaries)
 }
 
 /// The search index's files, from the documents' summaries.
@@ -640,9 +641,8 @@ pub fn search_files_of(
     theme: &Theme,
     summaries: &[Summary],
 ) -> Vec<(String, Vec<u8>)> {
-    crate::search::build_index(&pages::search::records(&Build::new(
-        site, theme, summaries, true,
-    )))
+    let b = Build::new(site, theme, summaries, true);
+    crate::search::build_index_with(&pages::search::records(&b), &pages::search::doc_facts(&b))
 }
 
 /// What the search index is made from: every paragraph, heading and box

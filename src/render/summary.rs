@@ -92,14 +92,26 @@ impl Build<'_> {
         }
     }
 
-    /// A short hash of every document's search records: what the index is
-    /// made from, without making it.
+    /// A short hash of what the search index is made from (every
+    /// document's records, the site's own pages' records, the documents'
+    /// facts the filters use), without making it.
     pub fn records_version(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         for s in self.summaries {
             h.update(s.records_hash.as_bytes());
         }
+        let mut site = BTreeMap::new();
+        for lang in &self.langs.all {
+            site.insert(
+                lang.code.clone(),
+                super::pages::search::site_records(self, lang),
+            );
+        }
+        h.update(hash_records(&site).as_bytes());
+        let facts =
+            serde_json::to_string(&super::pages::search::doc_facts(self)).expect("facts serialize");
+        h.update(facts.as_bytes());
         h.finalize()[..6]
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -113,7 +125,7 @@ fn hash_records(records: &BTreeMap<String, Vec<Record>>) -> String {
     for (lang, rs) in records {
         h.update(lang.as_bytes());
         for r in rs {
-            for field in [&r.lang, &r.url, &r.title, &r.heading, &r.text] {
+            for field in [&r.lang, &r.url, &r.title, &r.heading, &r.text, &r.doc] {
                 h.update((field.len() as u64).to_le_bytes());
                 h.update(field.as_bytes());
             }

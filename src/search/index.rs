@@ -2,8 +2,8 @@
 //! [`super::query`] and `search.js` read. The format is described in
 //! `mod.rs`; this file only has to agree with it.
 
-use super::text::{fold, han_grams, stream_len, words};
-use super::{script_safe, Record, MAIN_FILE, PARTS_DIR, PART_PREFIX};
+use super::text::{fold, han_grams, is_han, stream, stream_len, words};
+use super::{script_safe, DocFacts, Record, MAIN_FILE, PARTS_DIR, PART_PREFIX};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -53,25 +53,74 @@ fn field_keys<'a>(recs: &[&'a Record]) -> HashMap<&'a str, Vec<String>> {
     out
 }
 
-/// One record's postings entries: (key, tf*4 + in_title*2 + in_heading),
-/// keys borrowed from the folded text or the field keys.
-fn analyse<'a>(text: &'a str, title: &'a [String], heading: &'a [String]) -> Vec<(&'a str, u32)> {
-    let mut ks: Vec<&str> = keys(text).collect();
-    ks.extend(title.iter().chain(heading).map(String::as_str));
+/// Whether a key's postings carry positions: every key but a single Han
+/// character (pairs and words; a one-character query needs none).
+pub fn has_positions(key: &str) -> bool {
+    let mut c = key.chars();
+    !matches!((c.next(), c.next()), (Some(ch), None) if is_han(ch))
+}
+
+/// The keys of a folded text with their positions in its stream: each
+/// Han character, each pair of adjacent Han characters (at the first's
+/// position) and each word.
+fn positioned(text: &str) -> Vec<(&str, u32)> {
+    let items = stream(text);
+    let mut out = Vec::with_capacity(items.len() * 2);
+    for (i, it) in items.iter().enumerate() {
+        out.push((it.text, i as u32));
+        if it.han {
+            if let Some(next) = items.get(i + 1) {
+                if next.han && next.start == it.end {
+                    out.push((&text[it.start..next.end], i as u32));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One record's postings entries: (key, tf*4 + in_title*2 + in_heading,
+/// positions of the key in the text), keys borrowed from the folded text
+/// or the field keys.
+fn analyse<'a>(
+    text: &'a str,
+    title: &'a [String],
+    heading: &'a [String],
+) -> Vec<(&'a str, u32, Vec<u32>)> {
+    let mut ks: Vec<(&str, u32)> = positioned(text);
     ks.sort_unstable();
-    let mut out: Vec<(&str, u32)> = Vec::new();
+    let mut out: Vec<(&str, u32, Vec<u32>)> = Vec::new();
     let mut i = 0;
     while i < ks.len() {
-        let k = ks[i];
+        let k = ks[i].0;
         let mut j = i;
-        while j < ks.len() && ks[j] == k {
+        while j < ks.len() && ks[j].0 == k {
             j += 1;
         }
         let t = title.binary_search_by(|x| x.as_str().cmp(k)).is_ok();
         let h = heading.binary_search_by(|x| x.as_str().cmp(k)).is_ok();
-        let tf = (j - i) as u32 - t as u32 - h as u32;
-        out.push((k, tf * 4 + (t as u32) * 2 + h as u32));
+        let tf = (j - i) as u32;
+        let pos = if has_positions(k) {
+            ks[i..j].iter().map(|e| e.1).collect()
+        } else {
+            Vec::new()
+        };
+        out.push((k, tf * 4 + (t as u32) * 2 + h as u32, pos));
         i = j;
+    }
+    // Keys only in the title or heading: they only rank (tf = 0).
+    let mut extra: Vec<&str> = title
+        .iter()
+        .chain(heading)
+        .map(String::as_str)
+        .filter(|k| out.binary_search_by(|e| e.0.cmp(k)).is_err())
+        .collect();
+    extra.sort_unstable();
+    extra.dedup();
+    for k in extra {
+        let t = title.binary_search_by(|x| x.as_str().cmp(k)).is_ok();
+        let h = heading.binary_search_by(|x| x.as_str().cmp(k)).is_ok();
+        out.push((k, (t as u32) * 2 + h as u32, Vec::new()));
     }
     out
 }
@@ -112,21 +161,23 @@ fn chunk<T>(items: Vec<(usize, T)>, target: usize) -> Vec<Vec<T>> {
     parts
 }
 
-pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
+pub fn build(records: &[Record], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
     let recs = ordered(records);
     let folded: Vec<String> = recs.par_iter().map(|r| fold(&r.text)).collect();
     let fields = field_keys(&recs);
-    let entries: Vec<Vec<(&str, u32)>> = recs
+    let entries: Vec<Vec<(&str, u32, Vec<u32>)>> = recs
         .par_iter()
         .zip(&folded)
         .map(|(r, text)| analyse(text, &fields[r.title.as_str()], &fields[r.heading.as_str()]))
         .collect();
 
     // Dictionary: key → postings, record numbers ascending.
-    let mut dict: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+    let mut dict: HashMap<&str, Vec<(u32, u32, &[u32])>> = HashMap::new();
     for (id, e) in entries.iter().enumerate() {
-        for &(k, code) in e {
-            dict.entry(k).or_default().push((id as u32, code));
+        for (k, code, pos) in e {
+            dict.entry(k)
+                .or_default()
+                .push((id as u32, *code, pos.as_slice()));
         }
     }
     let mut keys: Vec<&str> = dict.keys().copied().collect();
@@ -138,9 +189,14 @@ pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
             let post = &dict[k];
             let mut s = String::with_capacity(post.len() * 2);
             let mut prev: i64 = -1;
-            for &(id, code) in post {
+            for &(id, code, pos) in post {
                 push_varint(&mut s, (id as i64 - prev) as u64);
                 push_varint(&mut s, code as u64);
+                let mut last = 0;
+                for &p in pos {
+                    push_varint(&mut s, (p - last) as u64);
+                    last = p;
+                }
                 prev = id as i64;
             }
             (k.len() + s.len() + 2, (*k, s))
@@ -214,13 +270,70 @@ pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
         push_varint(&mut lens, stream_len(text) as u64);
     }
     let nzh = recs.iter().filter(|r| r.lang == "zh").count();
+    // Documents: the facts given, then any other a record names; each
+    // record's document as runs of (document number + 1, or 0, count).
+    let mut docs: Vec<Value> = Vec::new();
+    let mut doc_ix: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in facts {
+        if doc_ix.contains_key(f.id.as_str()) {
+            continue;
+        }
+        doc_ix.insert(f.id.as_str(), docs.len());
+        docs.push(json!([f.id, f.titles, f.categories, f.year.unwrap_or(0)]));
+    }
+    let mut runs = String::new();
+    let mut run: Option<(usize, u64)> = None;
+    for r in &recs {
+        let d = if r.doc.is_empty() {
+            0
+        } else {
+            let next = docs.len();
+            let i = *doc_ix.entry(r.doc.as_str()).or_insert(next);
+            if i == next {
+                docs.push(json!([r.doc, {}, [], 0]));
+            }
+            i + 1
+        };
+        match &mut run {
+            Some((cur, n)) if *cur == d => *n += 1,
+            _ => {
+                if let Some((cur, n)) = run {
+                    push_varint(&mut runs, cur as u64);
+                    push_varint(&mut runs, n);
+                }
+                run = Some((d, 1));
+            }
+        }
+    }
+    if let Some((cur, n)) = run {
+        push_varint(&mut runs, cur as u64);
+        push_varint(&mut runs, n);
+    }
+    // Pages: the lengths of the runs of records on one page (a page's
+    // records are consecutive), so results are grouped by page before
+    // their text is loaded.
+    let mut pages = String::new();
+    let mut i = 0;
+    while i < recs.len() {
+        let page = |r: &Record| r.url.split('#').next().unwrap_or_default().to_string();
+        let p = page(recs[i]);
+        let mut j = i + 1;
+        while j < recs.len() && page(recs[j]) == p {
+            j += 1;
+        }
+        push_varint(&mut pages, (j - i) as u64);
+        i = j;
+    }
     let mut main = json!({
         "v": 1,
+        "pr": pages,
         "n": recs.len(),
         "nzh": nzh,
         "len": lens,
         "tk": tk,
         "xs": xs,
+        "docs": docs,
+        "dr": runs,
     });
     let mut files = Vec::new();
     let mut names = Vec::new();

@@ -24,11 +24,21 @@
 //! query matched as a prefix while the reader types. The rules are in
 //! [`text`] and [`query`]; `search.js` repeats them and a test compares.
 //!
-//! The unit is the paragraph (also each heading and each 专栏 item), so a
-//! result links to the exact anchor. Titles and headings are not searched
-//! as text of their own: they are the records' boosted fields, which raise
-//! paragraphs under a matching heading (BM25 with field boosts, see
-//! [`query`]).
+//! The unit is the paragraph (also each heading, each 专栏 box's title
+//! and item, each value of the metadata table, the notice's 文号, 主送机关
+//! and closing lines, each registry title and glossary term), so a result
+//! links to the exact anchor. Titles and headings are also the records'
+//! boosted fields, which raise paragraphs under a matching heading (BM25
+//! with field boosts, see [`query`]); a short record that is the match
+//! (a 文号, a box title) ranks above a passing mention by its length.
+//!
+//! A Chinese string of three or more characters is answered from the
+//! positions of its pairs (pair `j` at position `p + j`), a phrase from its
+//! words' positions: no paragraph's text is read to confirm them, so a
+//! first query loads the dictionary parts of its keys and the text parts
+//! of the results it shows. When a query is found nowhere, its Chinese
+//! terms are cut into the words they are made of by the index's own pairs
+//! ([`query::Index::segment`]); a date is any of the ways it is written.
 //!
 //! # Format (version 1)
 //!
@@ -36,8 +46,13 @@
 //! order; a language is a range `0..nzh` / `nzh..n`.
 //!
 //! `static/search-index.js` sets `window.GONGKAI_SEARCH` to
-//! `{v, n, nzh, len, tk, xs, parts, inline?}`:
+//! `{v, n, nzh, len, pr, docs, dr, tk, xs, parts, inline?}`:
 //! * `len`: the length (stream items) of every record, as varints;
+//! * `pr`: the number of records of each page, in order (a page's records
+//!   are consecutive), as varints: results are grouped by page;
+//! * `docs`: `[id, {lang: title}, [分类], year or 0]` of each document;
+//! * `dr`: runs of records of one document, as varint pairs (document
+//!   number + 1, or 0 for the site's own pages; count);
 //! * `parts`: names of the dictionary parts (the first `tk.length`) and of
 //!   the text parts (the next `xs.length`);
 //! * `tk[i]`: the first key of dictionary part `i` (`""` for part 0), keys
@@ -52,8 +67,10 @@
 //! A dictionary part is `{k: "key key …", p: "postings postings …"}` (keys
 //! never contain spaces). Postings are pairs of varints per record:
 //! the gap from the previous record number (from -1), then
-//! `tf*4 + in_title*2 + in_heading`; a record whose title or heading has
-//! the key but whose text does not appears with `tf = 0` (it only ranks).
+//! `tf*4 + in_title*2 + in_heading`, then, for every key but a single Han
+//! character, the `tf` positions of the key in the record's stream (gaps,
+//! the first from 0); a record whose title or heading has the key but whose
+//! text does not appears with `tf = 0` (it only ranks).
 //! Varints are base-32 digits from [`index::DIGITS`], low bits first, with
 //! a second set of 32 characters meaning "more digits follow".
 //!
@@ -89,12 +106,35 @@ pub struct Record {
     pub heading: String,
     /// The paragraph's plain text, as the reader sees it.
     pub text: String,
+    /// The document the page belongs to (its id), empty for the pages of
+    /// the whole site (the registry's, the glossary).
+    #[serde(default)]
+    pub doc: String,
+}
+
+/// What the search page says of a document and filters by.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DocFacts {
+    /// The document's id (`Record::doc`).
+    pub id: String,
+    /// Its title by language code.
+    pub titles: std::collections::BTreeMap<String, String>,
+    /// Its 分类 (主题分类 paths such as `科技、教育\\教育`).
+    pub categories: Vec<String>,
+    /// The year it is filed under.
+    pub year: Option<u32>,
 }
 
 /// The files of the search index, paths relative to the site root: the main
 /// file and, for a large site, its parts. Deterministic.
 pub fn build_index(records: &[Record]) -> Vec<(String, Vec<u8>)> {
-    index::build(records)
+    index::build(records, &[])
+}
+
+/// The index with the facts of the documents the records belong to (for
+/// the filters and for naming a result's document).
+pub fn build_index_with(records: &[Record], docs: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
+    index::build(records, docs)
 }
 
 /// JSON made safe inside a classic script: no `</script>`, no `<!--`, no

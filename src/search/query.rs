@@ -23,7 +23,7 @@
 //! of two or more terms also read the candidates' text, for the sentence
 //! bonus, unless they have more than [`BONUS_MAX_CANDIDATES`].
 
-use super::index::DIGITS;
+use super::index::{has_positions, DIGITS};
 use super::text::{
     cmp_utf16, fold, han_runs, is_han, run_bigrams, sentences, stem, stem_base, stream, words,
 };
@@ -46,8 +46,73 @@ pub const BONUS_MAX_CANDIDATES: usize = 300;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Term {
     Substring(String),
-    Word { tok: String, prefix: bool },
-    Phrase { toks: Vec<String>, prefix: bool },
+    Word {
+        tok: String,
+        prefix: bool,
+    },
+    Phrase {
+        toks: Vec<String>,
+        prefix: bool,
+    },
+    /// Any of these: the ways one date is written (2023年1月10日,
+    /// 2023年01月10日, 2023-01-10).
+    Any(Vec<Term>),
+}
+
+/// A date as a reader types it: `2023年1月10日`, `2023年01月10日`,
+/// `2023-01-10`, `2023/1/10` or `2023.01.10` (year, month, day).
+pub fn date_parts(chunk: &str) -> Option<(u32, u32, u32)> {
+    let c: Vec<char> = chunk.chars().collect();
+    let mut i = 0;
+    let num = |i: &mut usize, min: usize, max: usize| -> Option<u32> {
+        let a = *i;
+        while *i < c.len() && c[*i].is_ascii_digit() && *i - a < max {
+            *i += 1;
+        }
+        if *i - a < min {
+            return None;
+        }
+        c[a..*i].iter().collect::<String>().parse().ok()
+    };
+    let y = num(&mut i, 4, 4)?;
+    let s1 = *c.get(i)?;
+    if !matches!(s1, '年' | '-' | '/' | '.') {
+        return None;
+    }
+    i += 1;
+    let m = num(&mut i, 1, 2)?;
+    let s2 = *c.get(i)?;
+    if s2 != if s1 == '年' { '月' } else { s1 } {
+        return None;
+    }
+    i += 1;
+    let d = num(&mut i, 1, 2)?;
+    if s1 == '年' && c.get(i) == Some(&'日') {
+        i += 1;
+    }
+    (i == c.len() && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+/// The forms of a date that the index can find.
+pub fn date_term(y: u32, m: u32, d: u32) -> Term {
+    let mut alts = Vec::new();
+    for t in [
+        Term::Substring(format!("{y}年{m}月{d}日")),
+        Term::Substring(format!("{y}年{m:02}月{d:02}日")),
+        Term::Phrase {
+            toks: vec![y.to_string(), format!("{m:02}"), format!("{d:02}")],
+            prefix: false,
+        },
+        Term::Phrase {
+            toks: vec![y.to_string(), m.to_string(), d.to_string()],
+            prefix: false,
+        },
+    ] {
+        if !alts.contains(&t) {
+            alts.push(t);
+        }
+    }
+    Term::Any(alts)
 }
 
 /// Which records a query searches.
@@ -90,7 +155,10 @@ pub fn parse(query: &str) -> Vec<Term> {
     let mut terms: Vec<Term> = Vec::new();
     for (i, (chunk, quoted, closed)) in chunks.iter().enumerate() {
         let chunk = chunk.trim();
-        let term = if chunk.chars().any(is_han) {
+        let date = if *quoted { None } else { date_parts(chunk) };
+        let term = if let Some((y, m, d)) = date {
+            date_term(y, m, d)
+        } else if chunk.chars().any(is_han) {
             Term::Substring(chunk.to_string())
         } else {
             let items = stream(chunk);
@@ -116,6 +184,36 @@ pub fn parse(query: &str) -> Vec<Term> {
     terms
 }
 
+/// The parts of a Chinese string with other characters that stand where
+/// the string's stream says wherever it occurs: (offset in its stream,
+/// key, prefix). Pairs of adjacent Han characters; words with a character
+/// before them that neither is a word's nor joins one (a word at the
+/// start may be the end of a longer one), and after them the same, or
+/// the end of the string (then a prefix: the text's word may go on).
+pub fn mixed_parts(s: &str) -> Vec<(u32, String, bool)> {
+    let items = stream(s);
+    let mut out = Vec::new();
+    let before = |i: usize| s[..i].chars().next_back();
+    let after = |i: usize| s[i..].chars().next();
+    let ok = |c: char| !super::text::is_joiner(c);
+    for (k, it) in items.iter().enumerate() {
+        if it.han {
+            if let Some(n) = items.get(k + 1) {
+                if n.han && n.start == it.end {
+                    out.push((k as u32, s[it.start..n.end].to_string(), false));
+                }
+            }
+        } else if before(it.start).is_some_and(ok) {
+            match after(it.end) {
+                Some(c) if ok(c) => out.push((k as u32, it.text.to_string(), false)),
+                None => out.push((k as u32, it.text.to_string(), true)),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 /// Overlapping occurrences of `needle` in `hay`.
 fn count_overlapping(hay: &str, needle: &str) -> u32 {
     let step = needle.chars().next().map_or(1, char::len_utf8);
@@ -135,6 +233,7 @@ fn word_matches(t: &str, tok: &str, stem_tok: &str, prefix: bool) -> bool {
 /// How often `term` matches in a folded text. The definition of a match.
 pub fn count(term: &Term, folded: &str) -> u32 {
     match term {
+        Term::Any(alts) => alts.iter().map(|t| count(t, folded)).sum(),
         Term::Substring(s) => count_overlapping(folded, s),
         Term::Word { tok, prefix } => {
             let st = stem(tok);
@@ -183,6 +282,11 @@ pub struct Index {
     names: Vec<String>,
     terms: Vec<(Vec<String>, Vec<String>)>,
     pub docs: Vec<Doc>,
+    /// Each record's document: its number in `doc_ids` + 1, or 0 for the
+    /// pages of the whole site.
+    pub doc_of: Vec<u32>,
+    /// The documents' ids.
+    pub doc_ids: Vec<String>,
     avg: [f64; 2],
     inline: bool,
     /// Parts a query has read: what the browser would have loaded.
@@ -202,6 +306,10 @@ pub struct Outcome {
     pub en: usize,
     /// Whether the stored text had to be read (for the benchmark).
     pub read_text: bool,
+    /// When the query as typed is found nowhere and a Chinese term of three
+    /// or more characters was searched as the words it is made of: those
+    /// words (see [`Index::segment`]).
+    pub split: Vec<String>,
 }
 
 pub fn decode_varints(s: &str) -> Vec<u64> {
@@ -312,6 +420,17 @@ impl Index {
             }
         };
         let avg = [avg(0..nzh), avg(nzh..n)];
+        let doc_ids: Vec<String> = main["docs"]
+            .as_array()
+            .map(|a| a.iter().map(|d| as_str(&d[0]).to_string()).collect())
+            .unwrap_or_default();
+        let mut doc_of = Vec::with_capacity(n);
+        for c in decode_varints(as_str(&main["dr"])).chunks(2) {
+            doc_of.extend(std::iter::repeat_n(c[0] as u32, c[1] as usize));
+        }
+        if doc_of.len() != n {
+            return Err("document runs mismatch".into());
+        }
         let xs = main["xs"]
             .as_array()
             .ok_or("no xs")?
@@ -327,6 +446,8 @@ impl Index {
             names,
             terms,
             docs,
+            doc_of,
+            doc_ids,
             avg,
             inline: main.get("inline").is_some(),
             touched: RefCell::default(),
@@ -381,23 +502,37 @@ impl Index {
         out
     }
 
-    fn postings(post: &str) -> impl Iterator<Item = (u32, (u32, bool, bool))> {
+    /// A key's postings: record, (tf, in title, in heading), positions.
+    #[allow(clippy::type_complexity)]
+    fn postings(key: &str, post: &str) -> Vec<(u32, (u32, bool, bool), Vec<u32>)> {
         let v = decode_varints(post);
+        let with_pos = has_positions(key);
+        let mut out = Vec::new();
         let mut id: i64 = -1;
-        v.chunks(2)
-            .map(move |c| {
-                id += c[0] as i64;
-                let code = c[1] as u32;
-                (id as u32, (code >> 2, code & 2 != 0, code & 1 != 0))
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
+        let mut i = 0;
+        while i + 1 < v.len() {
+            id += v[i] as i64;
+            let code = v[i + 1] as u32;
+            i += 2;
+            let tf = code >> 2;
+            let mut pos = Vec::new();
+            if with_pos {
+                let mut p = 0;
+                for _ in 0..tf {
+                    p += v[i] as u32;
+                    pos.push(p);
+                    i += 1;
+                }
+            }
+            out.push((id as u32, (tf, code & 2 != 0, code & 1 != 0), pos));
+        }
+        out
     }
 
-    fn merged<'a>(entries: impl IntoIterator<Item = &'a str>) -> Hits {
+    fn merged<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Hits {
         let mut hits = Hits::new();
-        for post in entries {
-            for (id, (tf, t, h)) in Self::postings(post) {
+        for (key, post) in entries {
+            for (id, (tf, t, h), _) in Self::postings(key, post) {
                 let e = hits.entry(id).or_default();
                 e.0 += tf;
                 e.1 |= t;
@@ -405,6 +540,74 @@ impl Index {
             }
         }
         hits
+    }
+
+    /// Records where the parts follow each other in the stream (part `j`
+    /// at position `p + j`): a Chinese string by its pairs, a phrase by its
+    /// words. tf is the number of such `p`; in title (heading) when every
+    /// part is.
+    fn consecutive(parts: Vec<Vec<(&str, &str)>>) -> Hits {
+        Self::at_offsets(
+            parts
+                .into_iter()
+                .enumerate()
+                .map(|(j, e)| (j as u32, e))
+                .collect(),
+        )
+    }
+
+    /// Records where part `j` stands at position `p + offset_j` for some `p`.
+    fn at_offsets(parts: Vec<(u32, Vec<(&str, &str)>)>) -> Hits {
+        let offsets: Vec<u32> = parts.iter().map(|p| p.0).collect();
+        let mut sets: Vec<BTreeMap<u32, (BTreeSet<u32>, bool, bool)>> = Vec::new();
+        for (_, entries) in parts {
+            let mut m: BTreeMap<u32, (BTreeSet<u32>, bool, bool)> = BTreeMap::new();
+            for (key, post) in entries {
+                for (id, (_, t, h), pos) in Self::postings(key, post) {
+                    let e = m.entry(id).or_default();
+                    e.0.extend(pos);
+                    e.1 |= t;
+                    e.2 |= h;
+                }
+            }
+            sets.push(m);
+        }
+        let mut out = Hits::new();
+        let Some(first) = sets.first() else {
+            return out;
+        };
+        for (id, (p0, t0, h0)) in first {
+            let mut t = *t0;
+            let mut h = *h0;
+            let mut others = Vec::new();
+            for m in &sets[1..] {
+                match m.get(id) {
+                    Some(e) => {
+                        t &= e.1;
+                        h &= e.2;
+                        others.push(&e.0);
+                    }
+                    None => break,
+                }
+            }
+            if others.len() + 1 != sets.len() {
+                continue;
+            }
+            let tf = p0
+                .iter()
+                .filter(|&&p| {
+                    p >= offsets[0]
+                        && others
+                            .iter()
+                            .enumerate()
+                            .all(|(j, o)| o.contains(&(p - offsets[0] + offsets[j + 1])))
+                })
+                .count() as u32;
+            if tf > 0 {
+                out.insert(*id, (tf, t, h));
+            }
+        }
+        out
     }
 
     fn in_text(h: Hits) -> Hits {
@@ -434,17 +637,59 @@ impl Index {
     fn term_hits(&self, term: &Term, scope: Scope) -> (Hits, bool, usize) {
         let df = |h: &Hits| h.keys().filter(|&&id| self.in_scope(id, scope)).count();
         match term {
+            Term::Any(alts) => {
+                let mut hits = Hits::new();
+                let mut exact = true;
+                let mut dfs = 0;
+                for t in alts {
+                    let (h, e, d) = self.term_hits(t, scope);
+                    exact &= e;
+                    dfs += d;
+                    for (id, (tf, t, hd)) in h {
+                        let x = hits.entry(id).or_default();
+                        x.0 += tf;
+                        x.1 |= t;
+                        x.2 |= hd;
+                    }
+                }
+                let d = if exact { df(&hits) } else { dfs };
+                (hits, exact, d)
+            }
             Term::Substring(s) => {
+                let one_run = han_runs(s) == [s.as_str()];
+                if one_run && s.chars().count() > 2 {
+                    // Exact from the pairs' positions.
+                    let h = Self::consecutive(
+                        run_bigrams(s)
+                            .iter()
+                            .map(|g| self.lookup(g, false))
+                            .collect(),
+                    );
+                    let d = df(&h);
+                    return (h, true, d);
+                }
                 let mut grams: Vec<&str> = han_runs(s).into_iter().flat_map(run_bigrams).collect();
                 grams.sort();
                 grams.dedup();
                 let sets: Vec<Hits> = grams
                     .iter()
-                    .map(|g| Self::in_text(Self::merged(self.lookup(g, false).iter().map(|e| e.1))))
+                    .map(|g| Self::in_text(Self::merged(self.lookup(g, false))))
                     .collect();
                 let min_df = sets.iter().map(df).min().unwrap_or(0);
-                let exact = han_runs(s) == [s.as_str()] && s.chars().count() <= 2;
-                (Self::intersect(sets), exact, min_df)
+                let exact = one_run && s.chars().count() <= 2;
+                let mut cands = Self::intersect(sets);
+                if !exact {
+                    // Narrowed by where its parts stand (confirmed by the text).
+                    let parts: Vec<(u32, Vec<(&str, &str)>)> = mixed_parts(s)
+                        .into_iter()
+                        .map(|(k, key, prefix)| (k, self.lookup(&key, prefix)))
+                        .collect();
+                    if !parts.is_empty() {
+                        let near = Self::at_offsets(parts);
+                        cands.retain(|id, _| near.contains_key(id));
+                    }
+                }
+                (cands, exact, min_df)
             }
             Term::Word { tok, prefix } => {
                 let st = stem(tok);
@@ -458,32 +703,111 @@ impl Index {
                 }
                 entries.sort();
                 entries.dedup();
-                let h = Self::in_text(Self::merged(entries.iter().map(|e| e.1)));
+                let h = Self::in_text(Self::merged(entries.iter().copied()));
                 let d = df(&h);
                 (h, true, d)
             }
             Term::Phrase { toks, prefix } => {
-                let sets: Vec<Hits> = toks
-                    .iter()
-                    .enumerate()
-                    .map(|(j, t)| {
-                        let p = *prefix && j == toks.len() - 1;
-                        Self::in_text(Self::merged(self.lookup(t, p).iter().map(|e| e.1)))
-                    })
-                    .collect();
-                let min_df = sets.iter().map(df).min().unwrap_or(0);
-                (Self::intersect(sets), false, min_df)
+                let h = Self::consecutive(
+                    toks.iter()
+                        .enumerate()
+                        .map(|(j, t)| self.lookup(t, *prefix && j == toks.len() - 1))
+                        .collect(),
+                );
+                let d = df(&h);
+                (h, true, d)
             }
         }
     }
 
+    /// Cuts a Chinese string that occurs nowhere into the words it is made
+    /// of, by the index's own pairs: a word grows while some paragraph has
+    /// every pair of it, and ends where none has (乡镇幼儿园 → 乡镇, 幼儿园).
+    /// A string whose pairs all stand together somewhere is cut into pairs.
+    pub fn segment(&self, s: &str) -> Vec<String> {
+        let c: Vec<&str> = s
+            .char_indices()
+            .map(|(i, ch)| &s[i..i + ch.len_utf8()])
+            .collect();
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        let mut acc: Option<BTreeSet<u32>> = None;
+        for j in 1..c.len() {
+            let pair = format!("{}{}", c[j - 1], c[j]);
+            let h: BTreeSet<u32> = Self::in_text(Self::merged(self.lookup(&pair, false)))
+                .into_keys()
+                .collect();
+            let next: BTreeSet<u32> = match &acc {
+                None => h,
+                Some(a) => a.intersection(&h).copied().collect(),
+            };
+            if next.is_empty() {
+                pieces.push(c[start..j].concat());
+                start = j;
+                acc = None;
+            } else {
+                acc = Some(next);
+            }
+        }
+        pieces.push(c[start..].concat());
+        if pieces.len() == 1 {
+            let k = c.len();
+            pieces.clear();
+            let mut a = 0;
+            while a + 2 <= k {
+                pieces.push(c[a..a + 2].concat());
+                a += 2;
+            }
+            if a < k {
+                pieces.push(c[k - 2..k].concat());
+            }
+        }
+        pieces
+    }
+
     pub fn search(&self, query: &str, scope: Scope) -> Outcome {
         let terms = parse(query);
+        let out = self.search_terms(&terms, scope);
+        if out.zh + out.en > 0 {
+            return out;
+        }
+        let mut split = Vec::new();
+        let mut next: Vec<Term> = Vec::new();
+        for t in &terms {
+            match t {
+                Term::Substring(s) if s.chars().count() >= 3 && s.chars().all(is_han) => {
+                    for p in self.segment(s) {
+                        split.push(p.clone());
+                        let p = Term::Substring(p);
+                        if !next.contains(&p) {
+                            next.push(p);
+                        }
+                    }
+                }
+                t => {
+                    if !next.contains(t) {
+                        next.push(t.clone());
+                    }
+                }
+            }
+        }
+        if split.is_empty() {
+            return out;
+        }
+        let mut again = self.search_terms(&next, scope);
+        again.split = split;
+        again
+    }
+
+    /// The records that match every term, ranked.
+    pub fn search_terms(&self, terms: &[Term], scope: Scope) -> Outcome {
+        let terms = terms.to_vec();
         let mut out = Outcome {
             hits: Vec::new(),
             zh: 0,
             en: 0,
             read_text: false,
+            split: Vec::new(),
         };
         if terms.is_empty() {
             return out;
@@ -495,7 +819,7 @@ impl Index {
             ids.retain(|id| e.0.contains_key(id));
         }
         let read_text = evaluated.iter().any(|e| !e.1)
-            || (terms.len() > 1 && ids.len() <= BONUS_MAX_CANDIDATES);
+            || (terms.len() > 1 && self.inline && ids.len() <= BONUS_MAX_CANDIDATES);
         out.read_text = read_text;
         // (id, per-term (tf, title, heading), all terms in one sentence)
         let mut matched: Vec<(u32, Vec<(u32, bool, bool)>, bool)> = Vec::new();

@@ -23,12 +23,32 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// NFKC, then lower case.
+/// NFKC, then lower case, then every bracket of a 文号's year (〔〕, 【】,
+/// 〖〗, (), []) as `[` `]`: one character for one, so that
+/// `集政办发[2023]1号` and `集政办发(2023)1号` find `集政办发〔2023〕1号`.
 pub fn fold(s: &str) -> String {
     // Most text is already NFKC; the quick check is far cheaper than NFKC.
-    match unicode_normalization::is_nfkc_quick(s.chars()) {
+    let lower = match unicode_normalization::is_nfkc_quick(s.chars()) {
         unicode_normalization::IsNormalized::Yes => s.to_lowercase(),
         _ => s.nfkc().collect::<String>().to_lowercase(),
+    };
+    if lower.contains(is_bracket) {
+        lower.chars().map(bracket).collect()
+    } else {
+        lower
+    }
+}
+
+fn is_bracket(c: char) -> bool {
+    matches!(c, '〔' | '〕' | '【' | '】' | '〖' | '〗' | '(' | ')')
+}
+
+/// The folded form of one bracket (anything else unchanged).
+pub fn bracket(c: char) -> char {
+    match c {
+        '〔' | '【' | '〖' | '(' => '[',
+        '〕' | '】' | '〗' | ')' => ']',
+        c => c,
     }
 }
 
@@ -272,6 +292,8 @@ mod tests {
 
     #[test]
     fn fold_is_nfkc_lower() {
-        assert_eq!(fold("ＡＢＣ１２３（一）"), "abc123(一)");
+        assert_eq!(fold("ＡＢＣ１２３（一）"), "abc123[一]");
+        assert_eq!(fold("集政办发〔2023〕1号"), fold("集政办发(2023)1号"));
+        assert_eq!(fold("集政办发【2023】1号"), "集政办发[2023]1号");
     }
 }

@@ -34,15 +34,17 @@ fn ready() -> bool {
 static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn run(script: &str, dir: &Path) {
-    run_with(script, dir, &[]);
+    run_with(script, dir, &[], &[]);
 }
 
-fn run_with(script: &str, dir: &Path, args: &[&str]) {
+/// Runs a browser script on `dir` with more arguments and environment.
+fn run_with(script: &str, dir: &Path, args: &[&str], env: &[(&str, String)]) {
     let _one_at_a_time = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let out = Command::new("node")
         .arg(repo().join("tests/browser").join(script))
         .arg(dir)
         .args(args)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .current_dir(repo())
         .output()
         .unwrap();
@@ -65,7 +67,13 @@ fn search_works_from_file_and_http() {
         return;
     }
     let (_site, public) = built_repo_site();
-    run("search.mjs", &public);
+    let queries = serde_json::to_string(crate::search::VISIBLE_QUERIES).unwrap();
+    run_with(
+        "search.mjs",
+        &public,
+        &[],
+        &[("GONGKAI_VISIBLE_QUERIES", queries)],
+    );
 }
 
 #[test]
@@ -122,7 +130,7 @@ fn the_first_screen_holds_the_text_on_every_page_type() {
     }
     let (_site, public) = built_repo_site();
     match std::env::var("GONGKAI_SHOTS") {
-        Ok(dir) if !dir.is_empty() => run_with("reading.mjs", &public, &["--shots", &dir]),
+        Ok(dir) if !dir.is_empty() => run_with("reading.mjs", &public, &["--shots", &dir], &[]),
         _ => run("reading.mjs", &public),
     }
 }

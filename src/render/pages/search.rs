@@ -8,7 +8,7 @@ use crate::content::{Document, Kind};
 use crate::diagnostic::Result;
 use crate::render::meta::page_title;
 use crate::render::{Build, Language, Out, PageKind, Reach};
-use crate::search::Record;
+use crate::search::{DocFacts, Record};
 
 pub struct SearchPage;
 
@@ -63,16 +63,17 @@ impl PageKind for SearchIndex {
         _: Option<&Document>,
         out: &mut Vec<Out>,
     ) -> Result<()> {
-        for (path, bytes) in crate::search::build_index(&records(b)) {
+        for (path, bytes) in crate::search::build_index_with(&records(b), &doc_facts(b)) {
             out.push(Out::File { path, bytes });
         }
         Ok(())
     }
 }
 
-/// Every paragraph, heading and box item of every page, in every language
-/// a document is translated into, for the search index: language by
-/// language, document by document, from the documents' summaries.
+/// Every text a reader sees on every page, in every language a document
+/// is translated into, for the search index: language by language,
+/// document by document (from the documents' summaries), then the pages
+/// of the whole site (the registry's pages, the glossary).
 pub fn records(b: &Build) -> Vec<Record> {
     let mut out = Vec::new();
     for lang in &b.langs.all {
@@ -81,14 +82,84 @@ pub fn records(b: &Build) -> Vec<Record> {
                 out.extend(r.iter().cloned());
             }
         }
+        out.extend(site_records(b, lang));
     }
     out
 }
 
-/// The search records of one document in one language (its summary's).
-pub fn document_records(b: &Build, doc: &Document, lang: &crate::render::Language) -> Vec<Record> {
+/// The search records of the pages that belong to no document: each
+/// registry entry's page (its title and 文号) and the glossary's terms.
+pub fn site_records(b: &Build, lang: &Language) -> Vec<Record> {
+    let mut out = Vec::new();
+    let rec = |url: String, title: &str, heading: &str, text: &str| Record {
+        lang: lang.code.clone(),
+        url,
+        title: title.to_string(),
+        heading: heading.to_string(),
+        text: text.to_string(),
+        doc: String::new(),
+    };
+    for r in b
+        .site
+        .references
+        .entries
+        .iter()
+        .filter(|r| r.document_id.is_empty())
+    {
+        let view = b.reference_view(r, lang);
+        let url = b.routes.reference(&r.id, lang);
+        let shown = if lang.authoritative {
+            format!("《{}》", view.title)
+        } else {
+            view.title.clone()
+        };
+        out.push(rec(url.clone(), &shown, &shown, &shown));
+        if !r.number.is_empty() {
+            out.push(rec(url, &shown, b.t(lang, "ref_number"), &r.number));
+        }
+    }
+    if !b.site.glossary.is_empty() {
+        let url = b.routes.glossary(lang);
+        let title = b.t(lang, "glossary").to_string();
+        for (i, g) in b.site.glossary.iter().enumerate() {
+            let u = format!("{url}#gl-{}", i + 1);
+            out.push(rec(u.clone(), &title, &g.zh, &g.zh));
+            out.push(rec(u.clone(), &title, &g.zh, &g.en));
+            for v in &g.variants {
+                out.push(rec(u.clone(), &title, &g.zh, v));
+            }
+            if !g.note.is_empty() {
+                out.push(rec(u, &title, &g.zh, &g.note));
+            }
+        }
+    }
+    out
+}
+
+/// The search records of one document in one language (its summary's):
+/// its metadata table's values, the notice's 文号, 主送机关 and closing
+/// (署名, date, 附注), every attachment's label and title, every heading
+/// and paragraph, every 专栏 box's title and item, each at the anchor it
+/// is shown at. A page's records are consecutive (a section's closing
+/// before its boxes, which are on pages of their own).
+pub fn document_records(b: &Build, doc: &Document, lang: &Language) -> Vec<Record> {
     let mut out = Vec::new();
     let doc_title = b.doc_title(doc, lang);
+    let doc_page = b.routes.document(&doc.id, lang);
+    let rec = |url: String, title: &str, heading: &str, text: &str| Record {
+        lang: lang.code.clone(),
+        url,
+        title: title.to_string(),
+        heading: heading.to_string(),
+        text: text.to_string(),
+        doc: doc.id.clone(),
+    };
+    // The metadata table, at the top of the document's page.
+    for row in b.doc_view(doc, lang).meta {
+        if !row.unknown {
+            out.push(rec(doc_page.clone(), &doc_title, &row.label, &row.value));
+        }
+    }
     for s in &doc.original.sections {
         let (shown, translated) = b.section_in(doc, &s.id, lang);
         if !translated {
@@ -97,7 +168,7 @@ pub fn document_records(b: &Build, doc: &Document, lang: &crate::render::Languag
         let heading = b.heading_view(doc, shown, lang).text;
         let head = matches!(s.kind, Kind::Notice | Kind::Attachment);
         let page = if head {
-            b.routes.document(&doc.id, lang)
+            doc_page.clone()
         } else {
             b.routes.section(&doc.id, &s.id, lang)
         };
@@ -106,29 +177,57 @@ pub fn document_records(b: &Build, doc: &Document, lang: &crate::render::Languag
         } else {
             heading.clone()
         };
-        if !head {
-            out.push(Record {
-                lang: lang.code.clone(),
-                url: page.clone(),
-                title: title.clone(),
-                heading: heading.clone(),
-                text: heading.clone(),
-            });
+        let f = &shown.front;
+        if head {
+            // The part's own lines, at the part's anchor.
+            let at = format!("{page}#{}", s.id);
+            let heading = f.title.clone().unwrap_or_else(|| doc_title.clone());
+            // (A notice's title is the document's, the page's own.)
+            let own_title = f.title.as_ref().filter(|_| s.kind == Kind::Attachment);
+            for text in [
+                f.doc_number.as_ref(),
+                f.addressees.as_ref(),
+                f.label.as_ref(),
+                own_title,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if !text.trim().is_empty() {
+                    out.push(rec(at.clone(), &title, &heading, text));
+                }
+            }
+        } else {
+            out.push(rec(page.clone(), &title, &heading, &heading));
         }
         let blocks = crate::markdown::plain_blocks(&shown.body);
         for (bl, id) in blocks.iter().zip(shown.block_ids(&blocks)) {
-            out.push(Record {
-                lang: lang.code.clone(),
-                url: format!("{page}#{id}"),
-                title: title.clone(),
-                heading: heading.clone(),
-                text: bl.text.clone(),
-            });
+            out.push(rec(format!("{page}#{id}"), &title, &heading, &bl.text));
+        }
+        if let Some(closing) = b.closing_after(doc, s, lang) {
+            let at = if head {
+                format!("{page}#{}", s.id)
+            } else {
+                format!("{page}#closing")
+            };
+            let lines = closing
+                .postscript
+                .iter()
+                .chain(&closing.signature)
+                .chain(&closing.date)
+                .chain(&closing.note);
+            for text in lines {
+                if !text.trim().is_empty() {
+                    out.push(rec(at.clone(), &title, &heading, text));
+                }
+            }
         }
         for c in &s.front.columns {
             let c = b.column_in(doc, s, c, lang);
             let label = format!("{} {}", b.column_label(c.number, lang), c.title);
-            for item in &c.items {
+            let box_page = b.routes.box_page(&doc.id, c.number, lang);
+            out.push(rec(box_page.clone(), &label, &label, &label));
+            for (k, item) in c.items.iter().enumerate() {
                 let text = if lang.authoritative {
                     item.source_text()
                 } else {
@@ -136,15 +235,39 @@ pub fn document_records(b: &Build, doc: &Document, lang: &crate::render::Languag
                         .trim_start_matches(". ")
                         .to_string()
                 };
-                out.push(Record {
-                    lang: lang.code.clone(),
-                    url: b.routes.box_page(&doc.id, c.number, lang),
-                    title: label.clone(),
-                    heading: label.clone(),
-                    text,
-                });
+                let url = format!("{box_page}#box-{}-i{}", c.number, k + 1);
+                out.push(rec(url, &label, &label, &text));
             }
         }
     }
     out
+}
+
+/// What the search page's filters and results say of each document: its
+/// title in each language, its 分类 and year (from the catalog).
+pub fn doc_facts(b: &Build) -> Vec<DocFacts> {
+    b.site
+        .catalog
+        .entries
+        .iter()
+        .map(|e| DocFacts {
+            id: e.id.clone(),
+            titles: b
+                .langs
+                .all
+                .iter()
+                .map(|l| {
+                    let tr = e
+                        .translations
+                        .get(&l.code)
+                        .and_then(|t| t.as_ref())
+                        .map(|t| t.title.clone())
+                        .filter(|t| !t.is_empty() && !l.authoritative);
+                    (l.code.clone(), tr.unwrap_or_else(|| e.meta.title.clone()))
+                })
+                .collect(),
+            categories: e.meta.categories.clone(),
+            year: e.year(),
+        })
+        .collect()
 }

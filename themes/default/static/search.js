@@ -27,7 +27,11 @@
   // Rust's char::is_whitespace (White_Space), which differs from JS \s.
   var WS = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
 
-  function fold(s) { return s.normalize('NFKC').toLowerCase(); }
+  /* NFKC, lower case, and the brackets of a 文号's year as [ ]. */
+  var BRACKET = { '\u3014': '[', '\u3010': '[', '\u3016': '[', '(': '[', '\u3015': ']', '\u3011': ']', '\u3017': ']', ')': ']' };
+  function fold(s) {
+    return s.normalize('NFKC').toLowerCase().replace(/[\u3014\u3015\u3010\u3011\u3016\u3017()]/g, function (c) { return BRACKET[c]; });
+  }
   function isHan(ch) {
     var c = ch.codePointAt(0);
     for (var i = 0; i < HAN.length; i++) if (c >= HAN[i][0] && c <= HAN[i][1]) return true;
@@ -132,6 +136,39 @@
 
   function sameTerm(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
+  /* query.rs's date_parts: [y, m, d] of 2023年1月10日, 2023-01-10, 2023/1/10, 2023.01.10. */
+  function dateParts(chunk) {
+    var c = Array.from(chunk), i = 0;
+    function num(min, max) {
+      var a = i;
+      while (i < c.length && c[i] >= '0' && c[i] <= '9' && i - a < max) i++;
+      return i - a < min ? null : parseInt(c.slice(a, i).join(''), 10);
+    }
+    var y = num(4, 4);
+    if (y === null) return null;
+    var s1 = c[i];
+    if (s1 !== '\u5e74' && s1 !== '-' && s1 !== '/' && s1 !== '.') return null;
+    i++;
+    var m = num(1, 2);
+    if (m === null) return null;
+    if (c[i] !== (s1 === '\u5e74' ? '\u6708' : s1)) return null;
+    i++;
+    var d = num(1, 2);
+    if (d === null) return null;
+    if (s1 === '\u5e74' && c[i] === '\u65e5') i++;
+    return i === c.length && m >= 1 && m <= 12 && d >= 1 && d <= 31 ? [y, m, d] : null;
+  }
+  function pad2(n) { return (n < 10 ? '0' : '') + n; }
+  function dateTerm(y, m, d) {
+    var alts = [];
+    [{ kind: 'sub', s: y + '\u5e74' + m + '\u6708' + d + '\u65e5' },
+      { kind: 'sub', s: y + '\u5e74' + pad2(m) + '\u6708' + pad2(d) + '\u65e5' },
+      { kind: 'phrase', toks: [String(y), pad2(m), pad2(d)], prefix: false },
+      { kind: 'phrase', toks: [String(y), String(m), String(d)], prefix: false }
+    ].forEach(function (t) { if (!alts.some(function (a) { return sameTerm(a, t); })) alts.push(t); });
+    return { kind: 'any', alts: alts };
+  }
+
   function parse(query) {
     var q = fold(query), chunks = [], cur = '', inQuote = false;
     for (var c of q) {
@@ -150,7 +187,10 @@
     var last = Math.max(chunks.length - 1, 0), terms = [];
     for (var i = 0; i < chunks.length; i++) {
       var chunk = trim(chunks[i][0]), quoted = chunks[i][1], closed = chunks[i][2], term;
-      if (Array.from(chunk).some(isHan)) {
+      var date = quoted ? null : dateParts(chunk);
+      if (date) {
+        term = dateTerm(date[0], date[1], date[2]);
+      } else if (Array.from(chunk).some(isHan)) {
         term = { kind: 'sub', s: chunk };
       } else {
         var items = stream(chunk);
@@ -170,7 +210,9 @@
      stream(folded), computed once per paragraph. */
   function spans(term, folded, items) {
     var out = [];
-    if (term.kind === 'sub') {
+    if (term.kind === 'any') {
+      term.alts.forEach(function (t) { out = out.concat(spans(t, folded, items)); });
+    } else if (term.kind === 'sub') {
       var s = term.s, step = s.codePointAt(0) > 0xffff ? 2 : 1, from = 0, p;
       while ((p = folded.indexOf(s, from)) >= 0) { out.push([p, p + s.length]); from = p + step; }
     } else if (term.kind === 'word') {
@@ -211,6 +253,27 @@
     });
   }
 
+  /* query.rs's mixed_parts: [offset, key, prefix] of a string's parts that
+     stand where its stream says wherever it occurs. */
+  function mixedParts(s) {
+    var items = stream(s), out = [];
+    var before = function (i) { var a = Array.from(s.slice(0, i)); return a.length ? a[a.length - 1] : null; };
+    var after = function (i) { var a = Array.from(s.slice(i)); return a.length ? a[0] : null; };
+    items.forEach(function (it, k) {
+      if (it.han) {
+        var n = items[k + 1];
+        if (n && n.han && n.start === it.end) out.push([k, s.slice(it.start, n.end), false]);
+      } else {
+        var b = before(it.start);
+        if (b !== null && !isJoiner(b)) {
+          var c = after(it.end);
+          if (c === null) out.push([k, it.text, true]);
+          else if (!isJoiner(c)) out.push([k, it.text, false]);
+        }
+      }
+    });
+    return out;
+  }
   function decodeVarints(s) {
     var out = [], v = 0, mul = 1;
     for (var i = 0; i < s.length; i++) {
@@ -246,6 +309,15 @@
       return b - a === 0 || sum === 0 ? 1 : sum / (b - a);
     };
     this.avg = [avg(this.lens, 0, this.nzh), avg(this.lens, this.nzh, this.n)];
+    /* Each record's document (number in docs + 1, 0 for the site's own pages). */
+    this.docsInfo = main.docs || [];
+    this.docOf = [];
+    var dr = decodeVarints(main.dr || '');
+    for (var r = 0; r + 1 < dr.length; r += 2) for (var c = 0; c < dr[r + 1]; c++) this.docOf.push(dr[r]);
+    /* Each record's page, as a number: records of a page are consecutive. */
+    this.pageOf = [];
+    var pr = decodeVarints(main.pr || '');
+    for (var q = 0; q < pr.length; q++) for (var k = 0; k < pr[q]; k++) this.pageOf.push(q);
   }
   Engine.prototype.part = function (i) {
     var name = this.main.parts[i], self = this;
@@ -292,19 +364,74 @@
       return out;
     });
   };
+  /* index.rs's has_positions: every key but a single Han character. */
+  function hasPositions(key) { var a = Array.from(key); return !(a.length === 1 && isHan(a[0])); }
+  /* A key's postings: [[id, tf, title, heading, positions], ...]. */
+  var decoded = new Map();
+  function postings(key, post) {
+    var memo = decoded.get(post);
+    if (memo && memo.key === key) return memo.out;
+    var v = decodeVarints(post), withPos = hasPositions(key), out = [], id = -1, i = 0;
+    while (i + 1 < v.length) {
+      id += v[i];
+      var code = v[i + 1], tf = code >> 2, pos = [];
+      i += 2;
+      if (withPos) { var p = 0; for (var k = 0; k < tf; k++) { p += v[i]; pos.push(p); i++; } }
+      out.push([id, tf, (code & 2) !== 0, (code & 1) !== 0, pos]);
+    }
+    decoded.set(post, { key: key, out: out });
+    return out;
+  }
   function merged(entries) {
     var hits = new Map();
     entries.forEach(function (e) {
-      var v = decodeVarints(e[1]), id = -1;
-      for (var i = 0; i < v.length; i += 2) {
-        id += v[i];
-        var code = v[i + 1], h = hits.get(id);
-        if (!h) { h = [0, false, false]; hits.set(id, h); }
-        h[0] += code >> 2; h[1] = h[1] || (code & 2) !== 0; h[2] = h[2] || (code & 1) !== 0;
-      }
+      postings(e[0], e[1]).forEach(function (x) {
+        var h = hits.get(x[0]);
+        if (!h) { h = [0, false, false]; hits.set(x[0], h); }
+        h[0] += x[1]; h[1] = h[1] || x[2]; h[2] = h[2] || x[3];
+      });
     });
     var out = new Map();
     hits.forEach(function (h, id) { if (h[0] > 0) out.set(id, h); });
+    return out;
+  }
+  /* query.rs's consecutive: records where part j stands at position p + j. */
+  function consecutive(parts) {
+    return atOffsets(parts.map(function (e, j) { return [j, e]; }));
+  }
+  /* query.rs's at_offsets: part j at p + offset_j. */
+  function atOffsets(parts) {
+    var offsets = parts.map(function (p) { return p[0]; });
+    var sets = parts.map(function (part) {
+      var entries = part[1];
+      var m = new Map();
+      entries.forEach(function (e) {
+        postings(e[0], e[1]).forEach(function (x) {
+          var h = m.get(x[0]);
+          if (!h) { h = [new Set(), false, false]; m.set(x[0], h); }
+          x[4].forEach(function (p) { h[0].add(p); });
+          h[1] = h[1] || x[2]; h[2] = h[2] || x[3];
+        });
+      });
+      return m;
+    });
+    var out = new Map();
+    if (!sets.length) return out;
+    var ids = Array.from(sets[0].keys()).sort(function (a, b) { return a - b; });
+    ids.forEach(function (id) {
+      var f = sets[0].get(id), t = f[1], h = f[2], others = [];
+      for (var j = 1; j < sets.length; j++) {
+        var e = sets[j].get(id);
+        if (!e) return;
+        t = t && e[1]; h = h && e[2];
+        others.push(e[0]);
+      }
+      var tf = 0;
+      f[0].forEach(function (p) {
+        if (p >= offsets[0] && others.every(function (o, j) { return o.has(p - offsets[0] + offsets[j + 1]); })) tf++;
+      });
+      if (tf > 0) out.set(id, [tf, t, h]);
+    });
     return out;
   }
   function intersect(sets) {
@@ -328,14 +455,50 @@
     var self = this;
     var df = function (h) { var c = 0; h.forEach(function (_, id) { if (self.inScope(id, scope)) c++; }); return c; };
     var minDf = function (sets) { return sets.length ? Math.min.apply(null, sets.map(df)) : 0; };
+    if (term.kind === 'any') {
+      return Promise.all(term.alts.map(function (t) { return self.termHits(t, scope); })).then(function (evs) {
+        var hits = new Map(), exact = true, dfs = 0;
+        evs.forEach(function (e) {
+          exact = exact && e[1];
+          dfs += e[2];
+          var ids = [];
+          e[0].forEach(function (_, id) { ids.push(id); });
+          ids.sort(function (a, b) { return a - b; });
+          ids.forEach(function (id) {
+            var v = e[0].get(id), x = hits.get(id);
+            if (!x) { x = [0, false, false]; hits.set(id, x); }
+            x[0] += v[0]; x[1] = x[1] || v[1]; x[2] = x[2] || v[2];
+          });
+        });
+        var sorted = new Map();
+        Array.from(hits.keys()).sort(function (a, b) { return a - b; }).forEach(function (id) { sorted.set(id, hits.get(id)); });
+        return [sorted, exact, exact ? df(sorted) : dfs];
+      });
+    }
     if (term.kind === 'sub') {
       var runs = hanRuns(term.s), grams = [];
+      var oneRun = runs.length === 1 && runs[0] === term.s;
+      if (oneRun && Array.from(term.s).length > 2) {
+        return Promise.all(runBigrams(term.s).map(function (g) { return self.lookup(g, false); })).then(function (parts) {
+          var h = consecutive(parts);
+          return [h, true, df(h)];
+        });
+      }
       runs.forEach(function (r) { grams = grams.concat(runBigrams(r)); });
       grams = uniqueSorted(grams);
+      var exact = oneRun && Array.from(term.s).length <= 2;
+      var mp = exact ? [] : mixedParts(term.s);
       return Promise.all(grams.map(function (g) { return self.lookup(g, false).then(merged); }))
         .then(function (sets) {
-          var exact = runs.length === 1 && runs[0] === term.s && Array.from(term.s).length <= 2;
-          return [intersect(sets), exact, minDf(sets)];
+          return Promise.all(mp.map(function (m) { return self.lookup(m[1], m[2]); })).then(function (looked) {
+            var cands = intersect(sets);
+            if (mp.length) {
+              var near = atOffsets(mp.map(function (m, i) { return [m[0], looked[i]]; })), kept = new Map();
+              cands.forEach(function (v, id) { if (near.has(id)) kept.set(id, v); });
+              cands = kept;
+            }
+            return [cands, exact, minDf(sets)];
+          });
         });
     }
     if (term.kind === 'word') {
@@ -352,8 +515,8 @@
       });
     }
     return Promise.all(term.toks.map(function (t, j) {
-      return self.lookup(t, term.prefix && j === term.toks.length - 1).then(merged);
-    })).then(function (sets) { return [intersect(sets), false, minDf(sets)]; });
+      return self.lookup(t, term.prefix && j === term.toks.length - 1);
+    })).then(function (parts) { var h = consecutive(parts); return [h, true, df(h)]; });
   };
   /* The records `ids` (ascending or not), loading their text parts. */
   Engine.prototype.docs = function (ids) {
@@ -375,16 +538,59 @@
     return f;
   };
   /* Promise of {hits: [{id, score}], zh, en, readText, terms}. */
+  /* query.rs's segment: a Chinese string found nowhere, cut into the words
+     it is made of by the index's own pairs. */
+  Engine.prototype.segment = function (s) {
+    var self = this, c = Array.from(s), pairs = [];
+    for (var j = 1; j < c.length; j++) pairs.push(c[j - 1] + c[j]);
+    return Promise.all(pairs.map(function (p) { return self.lookup(p, false).then(merged); })).then(function (sets) {
+      var pieces = [], start = 0, acc = null;
+      for (var j = 1; j < c.length; j++) {
+        var h = sets[j - 1], next = new Map();
+        if (acc === null) next = h;
+        else acc.forEach(function (v, k) { if (h.has(k)) next.set(k, v); });
+        if (next.size === 0) { pieces.push(c.slice(start, j).join('')); start = j; acc = null; } else acc = next;
+      }
+      pieces.push(c.slice(start).join(''));
+      if (pieces.length === 1) {
+        var k = c.length, a = 0;
+        pieces = [];
+        while (a + 2 <= k) { pieces.push(c[a] + c[a + 1]); a += 2; }
+        if (a < k) pieces.push(c[k - 2] + c[k - 1]);
+      }
+      return pieces;
+    });
+  };
+  /* Promise of {hits: [{id, score}], zh, en, readText, terms, split}: the
+     query as typed, or when it is found nowhere, its Chinese terms of three
+     or more characters as the words they are made of (split). */
   Engine.prototype.search = function (query, scope) {
     var self = this, terms = parse(query);
-    if (!terms.length) return Promise.resolve({ hits: [], zh: 0, en: 0, readText: false, terms: terms });
+    return this.searchTerms(terms, scope).then(function (out) {
+      if (out.zh + out.en > 0) return out;
+      var long = terms.filter(function (t) { return t.kind === 'sub' && Array.from(t.s).length >= 3 && Array.from(t.s).every(isHan); });
+      if (!long.length) return out;
+      return Promise.all(terms.map(function (t) { return long.indexOf(t) >= 0 ? self.segment(t.s) : null; })).then(function (cuts) {
+        var split = [], next = [];
+        var add = function (t) { if (!next.some(function (x) { return sameTerm(x, t); })) next.push(t); };
+        terms.forEach(function (t, i) {
+          if (cuts[i]) cuts[i].forEach(function (p) { split.push(p); add({ kind: 'sub', s: p }); });
+          else add(t);
+        });
+        return self.searchTerms(next, scope).then(function (again) { again.split = split; return again; });
+      });
+    });
+  };
+  Engine.prototype.searchTerms = function (terms, scope) {
+    var self = this;
+    if (!terms.length) return Promise.resolve({ hits: [], zh: 0, en: 0, readText: false, terms: terms, split: [] });
     return Promise.all(terms.map(function (t) { return self.termHits(t, scope); })).then(function (ev) {
       var ids = [];
       ev[0][0].forEach(function (_, id) { ids.push(id); });
       ids.sort(function (a, b) { return a - b; });
       for (var k = 1; k < ev.length; k++) ids = ids.filter(function (id) { return ev[k][0].has(id); });
       var readText = ev.some(function (e) { return !e[1]; }) ||
-        (terms.length > 1 && ids.length <= BONUS_MAX_CANDIDATES);
+        (terms.length > 1 && !!self.main.inline && ids.length <= BONUS_MAX_CANDIDATES);
       var docs = readText ? self.docs(ids) : Promise.resolve(null);
       return docs.then(function (docs) {
         var matched = [];
@@ -401,7 +607,7 @@
             matched.push([id, ev.map(function (e) { return e[0].get(id); }), false]);
           }
         });
-        var out = { hits: [], zh: 0, en: 0, readText: readText, terms: terms };
+        var out = { hits: [], zh: 0, en: 0, readText: readText, terms: terms, split: [] };
         matched.forEach(function (m) { if (m[0] < self.nzh) out.zh++; else out.en++; });
         var nScope = scope === 'zh' ? self.nzh : scope === 'en' ? self.n - self.nzh : self.n;
         var scored = [];
@@ -448,6 +654,8 @@
     var first = hits.length ? hits[0] : [0, 0];
     var a = Math.max(0, first[0] - CONTEXT), b = Math.min(cps.length, first[1] + CONTEXT);
     if (!hits.length) b = Math.min(cps.length, 2 * CONTEXT);
+    /* Never cut inside a hit: one that begins before the end ends it. */
+    hits.forEach(function (h) { if (h[0] < b && h[1] > b) b = h[1]; });
     var out = [], pos = a;
     if (a > 0) out.push({ text: '\u2026', mark: false });
     hits.forEach(function (h) {
@@ -478,7 +686,7 @@
   var doc = global.document;
   var app = doc && doc.getElementById('search-app');
   if (!app) return;
-  var PAGE = 20;
+  var PAGE = 20, SNIPPETS = 3;
   var root = app.getAttribute('data-root') || '';
   var pageLang = app.getAttribute('data-lang') === 'en' ? 'en' : 'zh';
   var LANG_TAG = { zh: 'zh-Hans', en: 'en' };
@@ -494,6 +702,8 @@
   var radios = Array.prototype.slice.call(form.querySelectorAll('input[name="lang"]'));
   var counts = {};
   radios.forEach(function (r) { counts[r.value] = r.parentNode.querySelector('.search-n'); });
+  var filterBox = doc.getElementById('search-filters');
+  var selects = { doc: doc.getElementById('search-doc'), cat: doc.getElementById('search-cat'), year: doc.getElementById('search-year') };
 
   function loadPart(name) {
     return new Promise(function (resolve, reject) {
@@ -512,69 +722,159 @@
   var engine = global.GONGKAI_SEARCH ? new Engine(global.GONGKAI_SEARCH, loadPart) : null;
   api.engine = engine;
 
-  var state = { q: '', scope: pageLang, chosen: false, hits: [], terms: [], shown: 0, seq: 0 };
+  var state = { q: '', scope: pageLang, chosen: false, groups: [], terms: [], shown: 0, seq: 0, filter: { doc: '', cat: '', year: '' } };
   var params = new URLSearchParams(global.location.search);
   var lp = params.get('lang');
   if (lp === 'zh' || lp === 'en' || lp === 'all') { state.scope = lp; state.chosen = true; }
   form.hidden = false;
 
+  /* ---- filters: document, 分类 (a category and those under it), year ---- */
+  var infos = engine ? engine.docsInfo : [];
+  function docTitle(info) { return (info[1] && (info[1][pageLang] || info[1].zh)) || info[0]; }
+  function fillSelect(sel, options) {
+    options.forEach(function (o) {
+      var opt = doc.createElement('option');
+      opt.value = o[0];
+      opt.textContent = o[1];
+      sel.appendChild(opt);
+    });
+  }
+  if (filterBox && infos.length > 1) {
+    fillSelect(selects.doc, infos.map(function (d) { return [d[0], docTitle(d)]; }));
+    var cats = {};
+    infos.forEach(function (d) {
+      (d[2] || []).forEach(function (c) {
+        var parts = c.split('\\');
+        for (var k = 1; k <= parts.length; k++) cats[parts.slice(0, k).join('\\')] = true;
+      });
+    });
+    fillSelect(selects.cat, Object.keys(cats).sort().map(function (c) { return [c, c]; }));
+    var years = {};
+    infos.forEach(function (d) { if (d[3]) years[d[3]] = true; });
+    fillSelect(selects.year, Object.keys(years).sort().reverse().map(function (y) { return [y, y]; }));
+    ['doc', 'cat', 'year'].forEach(function (k) {
+      var v = params.get(k) || '';
+      if (v && Array.prototype.some.call(selects[k].options, function (o) { return o.value === v; })) {
+        selects[k].value = v;
+        state.filter[k] = v;
+      }
+    });
+    filterBox.hidden = false;
+  }
+  function filtered() { return state.filter.doc || state.filter.cat || state.filter.year; }
+  function passes(id) {
+    if (!filtered()) return true;
+    var d = engine.docOf[id];
+    if (!d) return false;
+    var info = infos[d - 1], f = state.filter;
+    if (f.doc && info[0] !== f.doc) return false;
+    if (f.year && String(info[3]) !== f.year) return false;
+    if (f.cat && !(info[2] || []).some(function (c) { return c === f.cat || c.indexOf(f.cat + '\\') === 0; })) return false;
+    return true;
+  }
+
   function setRadios(scope) { radios.forEach(function (r) { r.checked = r.value === scope; }); }
+  function queryString() {
+    var p = new URLSearchParams();
+    if (state.q) p.set('q', state.q);
+    if (state.chosen) p.set('lang', state.scope);
+    ['doc', 'cat', 'year'].forEach(function (k) { if (state.filter[k]) p.set(k, state.filter[k]); });
+    return p.toString();
+  }
+  /* The language switch leads to the same search in the other language. */
+  var switches = Array.prototype.slice.call(doc.querySelectorAll('a.lang-switch'));
+  switches.forEach(function (a) { a.setAttribute('data-base', a.getAttribute('href').split('?')[0]); });
   function updateUrl() {
+    var qs = queryString();
+    switches.forEach(function (a) { a.setAttribute('href', a.getAttribute('data-base') + (qs ? '?' + qs : '')); });
     try {
-      var p = new URLSearchParams();
-      if (state.q) p.set('q', state.q);
-      if (state.chosen) p.set('lang', state.scope);
-      var qs = p.toString();
       global.history.replaceState(null, '', qs ? '?' + qs : global.location.pathname);
     } catch (e) { /* some browsers refuse history changes on file:// */ }
   }
   function safeHref(url) { return /^[a-z][a-z0-9+.-]*:/i.test(url) || url.charAt(0) === '/' ? null : root + url; }
 
-  function renderHits(docs) {
-    var firstNew = null;
-    docs.forEach(function (d) {
-      var li = doc.createElement('li');
-      li.className = 'search-hit';
-      li.setAttribute('lang', LANG_TAG[d.id < engine.nzh ? 'zh' : 'en']);
-      var a = doc.createElement('a');
-      var href = safeHref(d.url);
-      if (href) a.setAttribute('href', href);
-      var t = doc.createElement('span');
-      t.className = 'search-title';
-      t.textContent = d.title;
-      a.appendChild(t);
-      if (d.heading && d.heading !== d.title) {
-        var h = doc.createElement('span');
-        h.className = 'search-heading';
-        h.textContent = d.heading;
-        a.appendChild(doc.createTextNode(' \u203a '));
-        a.appendChild(h);
-      }
-      li.appendChild(a);
-      var p = doc.createElement('p');
-      p.className = 'search-snippet';
-      snippet(d.text, state.terms).forEach(function (seg) {
-        if (seg.mark) {
-          var m = doc.createElement('mark');
-          m.textContent = seg.text;
-          p.appendChild(m);
-        } else {
-          p.appendChild(doc.createTextNode(seg.text));
-        }
-      });
-      li.appendChild(p);
-      list.appendChild(li);
-      if (!firstNew) firstNew = a;
+  /* Results grouped by page, in the order of each page's best match. */
+  function groupHits(hits) {
+    var byPage = new Map(), groups = [];
+    hits.forEach(function (h) {
+      var p = engine.pageOf.length ? engine.pageOf[h.id] : h.id, g = byPage.get(p);
+      if (!g) { g = { ids: [] }; byPage.set(p, g); groups.push(g); }
+      g.ids.push(h.id);
     });
-    return firstNew;
+    return groups;
+  }
+  function appendSnippet(el, text) {
+    snippet(text, state.terms).forEach(function (seg) {
+      if (seg.mark) {
+        var m = doc.createElement('mark');
+        m.textContent = seg.text;
+        el.appendChild(m);
+      } else {
+        el.appendChild(doc.createTextNode(seg.text));
+      }
+    });
+  }
+  function renderGroup(g, byId) {
+    var best = byId[g.ids[0]];
+    var li = doc.createElement('li');
+    li.className = 'search-hit';
+    li.setAttribute('lang', LANG_TAG[best.id < engine.nzh ? 'zh' : 'en']);
+    var a = doc.createElement('a');
+    a.className = 'search-page';
+    var href = safeHref(best.url);
+    if (href) a.setAttribute('href', href);
+    var t = doc.createElement('span');
+    t.className = 'search-title';
+    t.textContent = best.title;
+    a.appendChild(t);
+    li.appendChild(a);
+    var d = engine.docOf[best.id];
+    if (infos.length > 1 && d) {
+      var from = doc.createElement('span');
+      from.className = 'search-doc';
+      from.textContent = msg('from', { doc: docTitle(infos[d - 1]) });
+      li.appendChild(from);
+    }
+    var ul = doc.createElement('ul');
+    ul.className = 'search-snippets';
+    g.ids.slice(0, SNIPPETS).forEach(function (id) {
+      var r = byId[id], item = doc.createElement('li'), link = doc.createElement('a');
+      link.className = 'search-snippet';
+      var h = safeHref(r.url);
+      if (h) link.setAttribute('href', h);
+      if (r.heading && r.heading !== r.title && r.heading !== r.text) {
+        var hd = doc.createElement('span');
+        hd.className = 'search-heading';
+        hd.textContent = r.heading;
+        link.appendChild(hd);
+        link.appendChild(doc.createTextNode(' '));
+      }
+      appendSnippet(link, r.text);
+      item.appendChild(link);
+      ul.appendChild(item);
+    });
+    li.appendChild(ul);
+    if (g.ids.length > SNIPPETS) {
+      var rest = doc.createElement('p');
+      rest.className = 'search-more-in';
+      rest.textContent = msg('more-in', { n: g.ids.length - SNIPPETS });
+      li.appendChild(rest);
+    }
+    list.appendChild(li);
+    return a;
   }
   function showMore(focus) {
-    var seq = state.seq, ids = state.hits.slice(state.shown, state.shown + PAGE).map(function (h) { return h.id; });
+    var seq = state.seq, groups = state.groups.slice(state.shown, state.shown + PAGE);
+    var ids = [];
+    groups.forEach(function (g) { ids = ids.concat(g.ids.slice(0, SNIPPETS)); });
     return engine.docs(ids).then(function (docs) {
       if (seq !== state.seq) return;
-      state.shown += ids.length;
-      var firstNew = renderHits(docs);
-      more.hidden = state.shown >= state.hits.length;
+      var byId = {};
+      docs.forEach(function (d) { byId[d.id] = d; });
+      state.shown += groups.length;
+      var firstNew = null;
+      groups.forEach(function (g) { var a = renderGroup(g, byId); if (!firstNew) firstNew = a; });
+      more.hidden = state.shown >= state.groups.length;
       if (focus && firstNew) firstNew.focus();
     });
   }
@@ -596,25 +896,31 @@
     }
     var t0 = global.performance.now();
     engine.search(q, 'all').then(function (all) {
+      var kept = all.hits.filter(function (h) { return passes(h.id); });
+      var n = { zh: 0, en: 0 };
+      kept.forEach(function (h) { if (h.id < engine.nzh) n.zh++; else n.en++; });
+      n.all = n.zh + n.en;
       var scope = state.scope, widened = false;
-      var inLang = function (s) { return s === 'all' ? all.zh + all.en : all[s]; };
-      if (!state.chosen && inLang(scope) === 0 && inLang('all') > 0) { scope = 'all'; widened = true; }
+      if (!state.chosen && n[scope] === 0 && n.all > 0) { scope = 'all'; widened = true; }
       return (scope === 'all' ? Promise.resolve(all) : engine.search(q, scope)).then(function (res) {
         if (seq !== state.seq) return;
         api.lastMs = global.performance.now() - t0;
-        counts.zh.textContent = '(' + all.zh + ')';
-        counts.en.textContent = '(' + all.en + ')';
-        counts.all.textContent = '(' + (all.zh + all.en) + ')';
+        counts.zh.textContent = '(' + n.zh + ')';
+        counts.en.textContent = '(' + n.en + ')';
+        counts.all.textContent = '(' + n.all + ')';
         setRadios(scope);
-        state.hits = res.hits;
+        var hits = res.hits.filter(function (h) { return passes(h.id); });
+        state.groups = groupHits(hits);
         state.terms = res.terms;
         state.shown = 0;
         list.textContent = '';
-        var n = res.hits.length;
-        if (!res.terms.length) status.textContent = msg('empty');
-        else if (n === 0) status.textContent = msg('none', { q: trim(q) });
-        else if (widened) status.textContent = msg('widened', { n: n, lang: msg('lang-' + state.scope) });
-        else status.textContent = msg(n === 1 ? 'count-one' : 'count', { n: n });
+        var count = hits.length, pages = state.groups.length, text;
+        if (!res.terms.length) text = msg('empty');
+        else if (count === 0) text = msg(filtered() ? 'none-filtered' : 'none', { q: trim(q) });
+        else if (widened) text = msg('widened', { n: count, pages: pages, lang: msg('lang-' + state.scope) });
+        else text = msg(count === 1 ? 'count-one' : 'count', { n: count, pages: pages });
+        if (res.split && res.split.length && count > 0) text = msg('split', { words: res.split.join(msg('and')) }) + text;
+        status.textContent = text;
         more.hidden = true;
         return showMore(false);
       });
@@ -636,6 +942,13 @@
       if (!r.checked) return;
       state.scope = r.value;
       state.chosen = true;
+      run();
+    });
+  });
+  ['doc', 'cat', 'year'].forEach(function (k) {
+    if (!selects[k]) return;
+    selects[k].addEventListener('change', function () {
+      state.filter[k] = selects[k].value;
       run();
     });
   });
@@ -667,6 +980,9 @@
   var header = doc.getElementById('site-search-q');
   if (header && !header.value) header.value = q0;
   if (q0) run();
-  else if (engine) setTimeout(function () { engine.warm().catch(fail); }, 0);
+  else {
+    updateUrl();
+    if (engine) setTimeout(function () { engine.warm().catch(fail); }, 0);
+  }
   input.focus();
 })(typeof window !== 'undefined' ? window : globalThis);
