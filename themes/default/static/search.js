@@ -814,6 +814,12 @@
       }
     });
   }
+  /* A heading in the other script than its record's language (a glossary
+     term's Chinese on an English page) carries its own lang, so that
+     screen readers speak it in Chinese. */
+  function markLang(el, text, recordLang) {
+    if (recordLang !== 'zh' && Array.from(text).some(isHan)) el.setAttribute('lang', LANG_TAG.zh);
+  }
   function renderGroup(g, byId) {
     var best = byId[g.ids[0]];
     var li = doc.createElement('li');
@@ -846,6 +852,7 @@
         var hd = doc.createElement('span');
         hd.className = 'search-heading';
         hd.textContent = r.heading;
+        markLang(hd, r.heading, r.id < engine.nzh ? 'zh' : 'en');
         link.appendChild(hd);
         link.appendChild(doc.createTextNode(' '));
       }
