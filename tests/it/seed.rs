@@ -371,3 +371,58 @@ fn every_line_of_the_source_is_shown_verbatim_on_a_chinese_page() {
         missing.join("\n")
     );
 }
+
+/// One page of each kind, as an outline a reviewer can read: its title,
+/// landmarks and headings (level and text). A change to what a kind of
+/// page shows, or in what order, shows in review of the snapshot.
+#[test]
+fn one_page_of_each_kind_outlined() {
+    let site = repo_site();
+    render::build(&BuildOptions::new(site.path())).unwrap();
+    let files = read_tree(&site.path().join("public"));
+    let pages = [
+        ("library (home)", "index.html"),
+        ("document", "jian-education-plan/index.html"),
+        ("chapter", "jian-education-plan/c3/index.html"),
+        ("section", "jian-education-plan/c3-s2/index.html"),
+        ("box", "jian-education-plan/box-4/index.html"),
+        ("boxes index", "jian-education-plan/boxes/index.html"),
+        ("parallel", "en/jian-education-plan/parallel/c1/index.html"),
+        ("full", "jian-education-plan/full.html"),
+        ("references index", "references/index.html"),
+        (
+            "reference",
+            "references/china-education-modernization-2035/index.html",
+        ),
+        ("glossary", "glossary/index.html"),
+        ("search", "search/index.html"),
+        ("plain page (about)", "pages/about/index.html"),
+        ("not found", "404.html"),
+        ("English section", "en/jian-education-plan/c3-s2/index.html"),
+    ];
+    let outline_sel = sel("title, header, nav, main, aside, footer, h1, h2, h3");
+    let mut out = String::new();
+    for (kind, path) in pages {
+        let bytes = files
+            .get(path)
+            .unwrap_or_else(|| panic!("{kind}: {path} not built"));
+        out.push_str(&format!("## {kind}: {path}\n"));
+        let doc = html(bytes);
+        for el in doc.select(&outline_sel) {
+            let name = el.value().name();
+            let line = match name {
+                "title" | "h1" | "h2" | "h3" => format!("{name} {}", text_of(el)),
+                _ => {
+                    let label = el
+                        .value()
+                        .attr("aria-label")
+                        .map(|l| format!(" [{l}]"))
+                        .unwrap_or_default();
+                    format!("<{name}>{label}")
+                }
+            };
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    insta::assert_snapshot!("one_page_of_each_kind", out);
+}
