@@ -751,15 +751,13 @@ pub fn load_site_reusing(
         .collect();
     entries.sort();
     let translations = config.translation_codes();
-    let doc_dirs: Vec<&PathBuf> = entries
-        .iter()
-        .filter(|d| d.join("document.yaml").is_file())
-        .collect();
+    let doc_dirs: Vec<&PathBuf> = entries.iter().filter(|d| is_document_dir(d)).collect();
     // Each document folder: its cached entry, or the document read again.
     enum Got {
         Reused(catalog::Entry),
         Loaded(Box<Document>),
-        Failed,
+        /// Its errors, beside the warnings it gave before them.
+        Failed(Vec<Diagnostic>),
     }
     let loaded: Vec<(Got, Vec<Diagnostic>)> = {
         use rayon::prelude::*;
@@ -772,13 +770,7 @@ pub fn load_site_reusing(
                 let mut w = Vec::new();
                 match load_document(dir, &translations, &mut w) {
                     Ok(doc) => (Got::Loaded(Box::new(doc)), w),
-                    Err(e) => {
-                        w.extend(e.diagnostics().into_iter().map(|d| Diagnostic {
-                            severity: crate::diagnostic::Severity::Error,
-                            ..d
-                        }));
-                        (Got::Failed, w)
-                    }
+                    Err(e) => (Got::Failed(e.diagnostics()), w),
                 }
             })
             .collect()
@@ -800,14 +792,9 @@ pub fn load_site_reusing(
                 entries_of.push((catalog::Entry::of(&doc), dir.to_path_buf()));
                 documents.push(*doc);
             }
-            Got::Failed => {
-                for d in w {
-                    if d.severity == crate::diagnostic::Severity::Error {
-                        errors.push(d);
-                    } else {
-                        warnings.push(d);
-                    }
-                }
+            Got::Failed(e) => {
+                warnings.extend(w);
+                errors.extend(e);
             }
         }
     }
@@ -820,7 +807,7 @@ pub fn load_site_reusing(
         let Ok(ft) = std::fs::symlink_metadata(&dir).map(|m| m.file_type()) else {
             continue;
         };
-        if dir.join("document.yaml").is_file() || name.starts_with('.') || ft.is_symlink() {
+        if is_document_dir(&dir) || name.starts_with('.') || ft.is_symlink() {
             // Documents are loaded above; hidden entries are an editor's or
             // a version control's; symlinks are judged by
             // `check_no_escaping_links`.
@@ -898,6 +885,11 @@ pub fn load_site_reusing(
     } else {
         Err(Error::Many(errors))
     }
+}
+
+/// Whether a folder of `content/` is a document's: it holds document.yaml.
+pub fn is_document_dir(dir: &Path) -> bool {
+    dir.join("document.yaml").is_file()
 }
 
 /// `replaces:` names a document folder of the portal.

@@ -76,14 +76,22 @@ struct DocState {
 /// A folder's files: (path inside it, size, modification time in ns).
 type Fingerprint = Vec<(String, u64, u128)>;
 
-/// What the cache keeps of one document (`docs/<id>.bin`).
-#[derive(Serialize, Deserialize)]
+/// What the cache keeps of one document (`docs/<id>.bin`), as read back.
+#[derive(Deserialize)]
 struct DocCache {
     /// The catalog entry, as JSON: its metadata skips empty fields when
     /// serialized, which only a self-describing format reads back.
     entry: String,
     summary: Summary,
     warnings: Vec<Diagnostic>,
+}
+
+/// `DocCache` as written, borrowing the build's summary (same encoding).
+#[derive(Serialize)]
+struct DocCacheRef<'a> {
+    entry: String,
+    summary: &'a Summary,
+    warnings: &'a [Diagnostic],
 }
 
 fn config() -> bincode::config::Configuration {
@@ -137,12 +145,12 @@ fn document_dirs(content_dir: &Path) -> Vec<PathBuf> {
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
     dirs.sort();
-    dirs.retain(|d| d.join("document.yaml").is_file());
+    dirs.retain(|d| content::is_document_dir(d));
     dirs
 }
 
 /// Hash of everything a build reads that is not a document folder.
-fn global_key(opts: &BuildOptions, out: &Path) -> String {
+fn global_key(opts: &BuildOptions) -> String {
     let mut h = Sha256::new();
     let mut put = |tag: &str, bytes: &[u8]| {
         h.update(tag.as_bytes());
@@ -151,7 +159,6 @@ fn global_key(opts: &BuildOptions, out: &Path) -> String {
     };
     put("version", &VERSION.to_le_bytes());
     put("minify", &[opts.minify as u8]);
-    put("out", out.as_os_str().as_encoded_bytes());
     if let Ok(exe) = std::env::current_exe() {
         if let Ok(m) = std::fs::metadata(&exe) {
             put("exe", exe.as_os_str().as_encoded_bytes());
@@ -168,7 +175,7 @@ fn global_key(opts: &BuildOptions, out: &Path) -> String {
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                !(skip_documents && e.depth() == 1 && e.path().join("document.yaml").is_file())
+                !(skip_documents && e.depth() == 1 && content::is_document_dir(e.path()))
             })
             .flatten()
         {
@@ -217,10 +224,10 @@ fn write_doc(
     summary: &Summary,
     warnings: &[Diagnostic],
 ) -> std::io::Result<()> {
-    let cache = DocCache {
+    let cache = DocCacheRef {
         entry: serde_json::to_string(entry).map_err(std::io::Error::other)?,
-        summary: summary.clone(),
-        warnings: warnings.to_vec(),
+        summary,
+        warnings,
     };
     let bytes = bincode::serde::encode_to_vec(&cache, config()).map_err(std::io::Error::other)?;
     write_file(&doc_path(dir, id), &bytes)
@@ -243,9 +250,11 @@ pub fn save_full(
     summaries: &[Summary],
     files: &[(String, usize)],
     warnings: &[Diagnostic],
-    taken: SystemTime,
-    fingerprints: Vec<Fingerprint>,
+    inputs: Inputs,
 ) {
+    if !inputs.matches(&site.catalog) {
+        return;
+    }
     let dir = folder(opts, out);
     let _ = std::fs::remove_dir_all(&dir);
     let saved = (|| -> std::io::Result<()> {
@@ -255,16 +264,16 @@ pub fn save_full(
         }
         let state = State {
             version: VERSION,
-            key: global_key(opts, out),
+            key: inputs.key,
             marker: std::fs::read_to_string(out.join(guard::MARKER)).unwrap_or_default(),
             applying: false,
-            taken: nanos(taken),
+            taken: nanos(inputs.taken),
             docs: site
                 .catalog
                 .entries
                 .iter()
-                .zip(fingerprints)
-                .map(|(e, fingerprint)| DocState {
+                .zip(inputs.prints)
+                .map(|(e, (_, fingerprint))| DocState {
                     id: e.id.clone(),
                     fingerprint,
                 })
@@ -279,19 +288,44 @@ pub fn save_full(
     }
 }
 
-/// The fingerprints of the document folders, taken before they are read.
-pub fn fingerprints(content_dir: &Path) -> (SystemTime, Vec<(PathBuf, Fingerprint)>) {
-    use rayon::prelude::*;
-    let taken = SystemTime::now();
-    let dirs = document_dirs(content_dir);
-    let prints = dirs
-        .into_par_iter()
-        .map(|d| {
-            let f = fingerprint(&d);
-            (d, f)
-        })
-        .collect();
-    (taken, prints)
+/// What a build reads, noted before it reads it (an edit made meanwhile
+/// is then seen by the next build): the document folders' fingerprints
+/// and the key of everything else. Taken once per build, for the cache
+/// to compare and, after a full build, to keep.
+pub struct Inputs {
+    taken: SystemTime,
+    prints: Vec<(PathBuf, Fingerprint)>,
+    key: String,
+}
+
+impl Inputs {
+    pub fn of(opts: &BuildOptions) -> Inputs {
+        use rayon::prelude::*;
+        let taken = SystemTime::now();
+        let prints = document_dirs(&opts.content_dir)
+            .into_par_iter()
+            .map(|d| {
+                let f = fingerprint(&d);
+                (d, f)
+            })
+            .collect();
+        Inputs {
+            taken,
+            prints,
+            key: global_key(opts),
+        }
+    }
+
+    /// Whether the folders fingerprinted are the catalog's documents, in
+    /// its order (else the cache would pair a document with another's).
+    fn matches(&self, catalog: &content::catalog::Catalog) -> bool {
+        self.prints.len() == catalog.entries.len()
+            && self
+                .prints
+                .iter()
+                .zip(&catalog.entries)
+                .all(|((d, _), e)| d.file_name().is_some_and(|n| n == e.id.as_str()))
+    }
 }
 
 /// What `incremental` decided.
@@ -304,7 +338,11 @@ pub enum Outcome {
 
 /// Brings the output up to date from the cache, or says a full build is
 /// needed. On an error (bad input) nothing has been written.
-pub fn incremental(opts: &BuildOptions, protected: &[guard::Protected]) -> Result<Outcome> {
+pub fn incremental(
+    opts: &BuildOptions,
+    protected: &[guard::Protected],
+    inputs: &Inputs,
+) -> Result<Outcome> {
     let Ok(out) = guard::check_output(&opts.out, protected) else {
         // Let the full build report why the output is refused.
         return Ok(Outcome::Full);
@@ -317,10 +355,10 @@ pub fn incremental(opts: &BuildOptions, protected: &[guard::Protected]) -> Resul
     if state.applying || marker.is_empty() || marker != state.marker {
         return Ok(Outcome::Full);
     }
-    if state.key != global_key(opts, &out) {
+    if state.key != inputs.key {
         return Ok(Outcome::Full);
     }
-    let (taken, prints) = fingerprints(&opts.content_dir);
+    let prints = &inputs.prints;
     let ids: Vec<String> = prints
         .iter()
         .map(|(d, _)| {
@@ -351,26 +389,18 @@ pub fn incremental(opts: &BuildOptions, protected: &[guard::Protected]) -> Resul
         )));
     }
     // The cached documents: entries, summaries, warnings.
-    let cached: Vec<Option<(Entry, Summary, Vec<Diagnostic>)>> = {
+    let Some(cached): Option<Vec<(Entry, Summary, Vec<Diagnostic>)>> = ({
         use rayon::prelude::*;
         state
             .docs
             .par_iter()
             .map(|d| read_doc(&dir, &d.id))
             .collect()
-    };
-    if cached.iter().any(Option::is_none) {
+    }) else {
         return Ok(Outcome::Full);
-    }
+    };
     let catalog_before = content::catalog::Catalog {
-        entries: cached
-            .iter()
-            .map(|c| {
-                c.as_ref()
-                    .map(|c| c.0.clone())
-                    .unwrap_or_else(|| unreachable!())
-            })
-            .collect(),
+        entries: cached.iter().map(|c| c.0.clone()).collect(),
     };
     let index_of: BTreeMap<PathBuf, usize> = prints
         .iter()
@@ -383,7 +413,7 @@ pub fn incremental(opts: &BuildOptions, protected: &[guard::Protected]) -> Resul
             if read.contains(&i) {
                 return None;
             }
-            let (entry, _, warnings) = cached[i].as_ref()?;
+            let (entry, _, warnings) = &cached[i];
             Some(content::Reused {
                 entry: entry.clone(),
                 warnings: warnings.clone(),
@@ -400,19 +430,13 @@ pub fn incremental(opts: &BuildOptions, protected: &[guard::Protected]) -> Resul
                 Some(d) if read.contains(&i) => {
                     b.summarize(d, crate::references::collect_document(&site.references, d))
                 }
-                _ => cached[i]
-                    .as_ref()
-                    .map(|c| c.1.clone())
-                    .unwrap_or_else(|| unreachable!()),
+                _ => cached[i].1.clone(),
             })
             .collect()
     };
     let summaries = summarize(&site, &changed);
     let changed_v: Vec<usize> = changed.iter().copied().collect();
-    let before: Vec<&Summary> = changed_v
-        .iter()
-        .map(|&i| &cached[i].as_ref().unwrap_or_else(|| unreachable!()).1)
-        .collect();
+    let before: Vec<&Summary> = changed_v.iter().map(|&i| &cached[i].1).collect();
     let after: Vec<&Summary> = changed_v.iter().map(|&i| &summaries[i]).collect();
     let Some(affected) =
         super::affected(&catalog_before, &site.catalog, &before, &after, &changed_v)
@@ -500,10 +524,10 @@ pub fn incremental(opts: &BuildOptions, protected: &[guard::Protected]) -> Resul
         let warnings = &site.document_warnings[i];
         let _ = write_doc(&dir, &e.id, e, &summaries[i], warnings);
     }
-    for (i, (_, f)) in prints.into_iter().enumerate() {
-        state.docs[i].fingerprint = f;
+    for (i, (_, f)) in prints.iter().enumerate() {
+        state.docs[i].fingerprint = f.clone();
     }
-    state.taken = nanos(taken);
+    state.taken = nanos(inputs.taken);
     state.files = listing;
     state.warnings = warnings.clone();
     state.applying = false;

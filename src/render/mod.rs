@@ -352,19 +352,17 @@ impl<'a> Build<'a> {
 /// left untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let theme_dir_of = |site_theme: &str| opts.root.join("themes").join(site_theme);
+    let inputs = cache::Inputs::of(opts);
     if opts.incremental {
         if let Ok(config) = content::load_config(&opts.root) {
             let theme_dir = theme_dir_of(&config.theme);
             if let cache::Outcome::Done(report) =
-                cache::incremental(opts, &protected(opts, &theme_dir))?
+                cache::incremental(opts, &protected(opts, &theme_dir), &inputs)?
             {
                 return Ok(report);
             }
         }
     }
-    // Fingerprints first: an edit made while this build reads is seen by
-    // the next one.
-    let (taken, prints) = cache::fingerprints(&opts.content_dir);
     let site = content::load_site(&opts.root, &opts.content_dir)?;
     let langs = Languages::from_config(&site.config);
     let theme = Theme::load(&opts.root, &site.config.theme, &langs.codes())?;
@@ -378,23 +376,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let bytes = written.iter().map(|(_, n)| n).sum();
     let places: Vec<Place> = summaries.iter().flat_map(|s| s.places.clone()).collect();
     let warnings = warnings_of(&site, &places);
-    let ids_match = prints.len() == site.catalog.entries.len()
-        && prints
-            .iter()
-            .zip(&site.catalog.entries)
-            .all(|((d, _), e)| d.file_name().is_some_and(|n| n == e.id.as_str()));
-    if ids_match {
-        cache::save_full(
-            opts,
-            &out,
-            &site,
-            &summaries,
-            &written,
-            &warnings,
-            taken,
-            prints.into_iter().map(|(_, f)| f).collect(),
-        );
-    }
+    cache::save_full(opts, &out, &site, &summaries, &written, &warnings, inputs);
     Ok(BuildReport {
         pages,
         files: written.len(),

@@ -655,13 +655,21 @@ impl Build<'_> {
         out
     }
 
+    /// The citations of one document (from its summary).
+    fn places_of<'s>(
+        &'s self,
+        doc: &'s str,
+    ) -> impl Iterator<Item = &'s crate::references::Place> + 's {
+        self.summaries
+            .iter()
+            .filter(move |s| s.doc == doc)
+            .flat_map(|s| &s.places)
+    }
+
     /// The other documents of the portal that `doc` cites, in site order.
     pub fn cites_held(&self, doc: &str, lang: &Language) -> Vec<Link> {
         let targets: std::collections::HashSet<&str> = self
-            .summaries
-            .iter()
-            .filter(|s| s.doc == doc)
-            .flat_map(|s| &s.places)
+            .places_of(doc)
             .filter_map(|p| p.citation.target.as_ref().map(|t| t.doc.as_str()))
             .collect();
         self.site
@@ -724,12 +732,7 @@ impl Build<'_> {
         // The citations counted: the document's own, or all of them.
         let own: Option<std::collections::HashMap<&str, usize>> = doc.map(|d| {
             let mut m = std::collections::HashMap::new();
-            for p in self
-                .summaries
-                .iter()
-                .filter(|s| s.doc == d)
-                .flat_map(|s| &s.places)
-            {
+            for p in self.places_of(d) {
                 if let Some(r) = p.citation.reference.as_deref() {
                     *m.entry(r).or_insert(0) += 1;
                 }
