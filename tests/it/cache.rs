@@ -8,17 +8,11 @@ use std::time::{Duration, SystemTime};
 use crate::common::*;
 use gongkai::render::{self, BuildOptions, BuildReport};
 
-/// The seed plus a second document (a copy of the plan with its own
-/// numbers), its files dated an hour ago as files edited earlier are.
-fn two_document_site() -> tempfile::TempDir {
-    let site = repo_site();
-    let content = site.path().join("content");
-    copy_dir(
-        &content.join("jian-education-plan"),
-        &content.join("jian-copy"),
-    );
-    renumber(&content.join("jian-copy"), 1);
-    age(&content);
+/// `common::two_document_site`, its files dated an hour ago as files
+/// edited earlier are.
+fn aged_two_document_site() -> tempfile::TempDir {
+    let site = two_document_site();
+    age(&site.path().join("content"));
     site
 }
 
@@ -69,7 +63,7 @@ fn write(root: &Path, file: &str, text: &str) {
 
 #[test]
 fn a_second_build_of_an_unchanged_site_writes_nothing() {
-    let site = two_document_site();
+    let site = aged_two_document_site();
     let root = site.path();
     let first = build(root);
     assert_eq!(first.written, None, "the first build is a full one");
@@ -93,7 +87,7 @@ fn a_second_build_of_an_unchanged_site_writes_nothing() {
 
 #[test]
 fn an_edit_to_one_document_writes_only_its_pages_and_what_lists_it() {
-    let site = two_document_site();
+    let site = aged_two_document_site();
     let root = site.path();
     build(root);
     let before = read_tree(&root.join("public"));
@@ -148,7 +142,7 @@ fn an_edit_to_one_document_writes_only_its_pages_and_what_lists_it() {
 
 #[test]
 fn edits_that_reach_other_documents_or_the_whole_site_build_in_full() {
-    let site = two_document_site();
+    let site = aged_two_document_site();
     let root = site.path();
     build(root);
 
@@ -192,7 +186,7 @@ fn edits_that_reach_other_documents_or_the_whole_site_build_in_full() {
 
 #[test]
 fn a_bad_edit_fails_and_leaves_the_output_as_it_was() {
-    let site = two_document_site();
+    let site = aged_two_document_site();
     let root = site.path();
     build(root);
     let before = read_tree(&root.join("public"));
@@ -211,7 +205,7 @@ fn a_bad_edit_fails_and_leaves_the_output_as_it_was() {
 
 #[test]
 fn a_build_that_died_while_writing_is_followed_by_a_full_one() {
-    let site = two_document_site();
+    let site = aged_two_document_site();
     let root = site.path();
     build(root);
     // What a build killed midway leaves: the cache marked as applying,

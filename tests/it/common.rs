@@ -219,3 +219,17 @@ pub fn renumber(doc: &Path, n: usize) {
         .collect();
     std::fs::write(&p, out.join("\n") + "\n").unwrap();
 }
+
+/// The seed plus a second document (a copy of the plan with its own
+/// 索引号 and 发文字号), so that an edit to one document can be seen to
+/// leave the other alone.
+pub fn two_document_site() -> tempfile::TempDir {
+    let site = repo_site();
+    let content = site.path().join("content");
+    copy_dir(
+        &content.join("jian-education-plan"),
+        &content.join("jian-copy"),
+    );
+    renumber(&content.join("jian-copy"), 1);
+    site
+}

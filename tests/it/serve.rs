@@ -7,19 +7,6 @@ use std::path::Path;
 use crate::common::*;
 use gongkai::serve::{Rebuilt, Session};
 
-/// The seed plus a second document (a copy of the plan), so that an edit to
-/// one document can be seen to leave the other alone.
-fn two_document_site() -> tempfile::TempDir {
-    let site = repo_site();
-    let content = site.path().join("content");
-    copy_dir(
-        &content.join("jian-education-plan"),
-        &content.join("jian-copy"),
-    );
-    renumber(&content.join("jian-copy"), 1);
-    site
-}
-
 /// Every file of a full in-memory build of the site as it is on disk.
 fn full_build(root: &Path) -> Vec<(String, Vec<u8>)> {
     let site = gongkai::content::load_site(root, &root.join("content")).unwrap();
