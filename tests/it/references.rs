@@ -168,3 +168,47 @@ fn citations_on_one_line_are_each_placed_at_their_column() {
         "{err}"
     );
 }
+
+/// A reader's note on a reference page, in either language, says where a
+/// title stands in words, never by line numbers of the source file, which
+/// no reader sees (the seed's English notes used to: "(line 32)").
+#[test]
+fn reference_notes_name_no_source_lines() {
+    let dir = repo_site();
+    render::build(&BuildOptions::new(dir.path())).unwrap();
+    let files = read_tree(&dir.path().join("public"));
+    let names_a_line = |note: &str| {
+        let words: Vec<&str> = note.split_whitespace().collect();
+        words.windows(2).any(|w| {
+            matches!(w[0].trim_start_matches('('), "line" | "lines")
+                && w[1].starts_with(|c: char| c.is_ascii_digit())
+        }) || note.contains('行')
+            && note.split('第').skip(1).any(|t| {
+                let n = t.chars().take_while(|c| c.is_ascii_digit()).count();
+                n > 0 && t[n..].starts_with('行')
+            })
+    };
+    let mut notes = 0;
+    for (path, bytes) in &files {
+        let is_reference = path.starts_with("references/") || path.starts_with("en/references/");
+        if !is_reference || !path.ends_with("/index.html") {
+            continue;
+        }
+        let page = html(bytes);
+        for row in page.select(&sel("table.meta tr")) {
+            let Some(th) = row.select(&sel("th")).next() else {
+                continue;
+            };
+            if !matches!(text_of(th).as_str(), "说明" | "Note") {
+                continue;
+            }
+            let note = text_of(row.select(&sel("td")).next().unwrap());
+            notes += 1;
+            assert!(!names_a_line(&note), "{path}: {note}");
+        }
+    }
+    assert!(notes > 20, "only {notes} notes seen");
+    assert!(names_a_line("The text (line 32) omits 教育"));
+    assert!(names_a_line("见正文第32行"));
+    assert!(!names_a_line("Lines of the Outline"));
+}
