@@ -172,13 +172,16 @@ pub fn import_bytes(bytes: &[u8], input: &Path, id: &str) -> Result<Imported> {
         text: &ex.text,
         quote,
     };
-    let (meta, report) = header::fields(
+    let (mut meta, report) = header::fields(
         &ex.cells,
         parsed.notice.as_ref(),
         main_title,
         &src,
         &mut warnings,
     )?;
+    // Only the address the page itself declares; never one made up from
+    // the 文号 or the site's URL pattern.
+    meta.source_url = ex.address.clone().unwrap_or_default();
     let page_text: Vec<PageLine> = left_out
         .iter()
         .map(|&(i, kind)| PageLine {

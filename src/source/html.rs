@@ -600,8 +600,32 @@ fn key_value_cell(page: &Page, el: ElementRef) -> Option<Cell> {
     })
 }
 
-/// The metadata cells, the body lines and the body's images of an HTML page.
-pub fn extract(text: &str, path: &Path) -> Result<(Vec<Cell>, Vec<Line>, Vec<super::Figure>)> {
+/// The address a page gives for itself (`<link rel="canonical">`, else
+/// `<meta property="og:url">`), when it is a web address gongkai accepts as
+/// `source_url`: a page saved from the browser keeps it, and nothing else
+/// on the page says reliably where it was published.
+fn own_address(page: &Page) -> Option<String> {
+    let canonical = Selector::parse("link[rel~=canonical][href]").expect("selector");
+    let og = Selector::parse("meta[property=\"og:url\"][content]").expect("selector");
+    page.html
+        .select(&canonical)
+        .filter_map(|e| e.value().attr("href"))
+        .chain(
+            page.html
+                .select(&og)
+                .filter_map(|e| e.value().attr("content")),
+        )
+        .map(str::trim)
+        .find(|u| crate::content::check_source_url(u).is_ok())
+        .map(String::from)
+}
+
+/// The metadata cells, the body lines, the body's images and the page's
+/// own address of an HTML page.
+pub fn extract(
+    text: &str,
+    path: &Path,
+) -> Result<(Vec<Cell>, Vec<Line>, Vec<super::Figure>, Option<String>)> {
     let page = Page::parse(text);
     let body = body_container(&page).ok_or_else(|| {
         Diagnostic::error(format!(
@@ -615,7 +639,7 @@ pub fn extract(text: &str, path: &Path) -> Result<(Vec<Cell>, Vec<Line>, Vec<sup
     let mut w = Walker::new(&page);
     w.walk(body, false);
     w.flush();
-    Ok((cells, w.lines, w.figures))
+    Ok((cells, w.lines, w.figures, own_address(&page)))
 }
 
 #[cfg(test)]
@@ -623,7 +647,7 @@ mod tests {
     use super::*;
 
     fn run(html: &str) -> (Vec<Cell>, Vec<Line>) {
-        let (c, l, _) = extract(html, Path::new("t.html")).unwrap();
+        let (c, l, _, _) = extract(html, Path::new("t.html")).unwrap();
         (c, l)
     }
 

@@ -196,6 +196,9 @@ pub struct Extract {
     pub lines: Vec<Line>,
     /// Images in the body (HTML only).
     pub figures: Vec<Figure>,
+    /// The address the page gives for itself (HTML only): its
+    /// `source_url`.
+    pub address: Option<String>,
 }
 
 /// Whether decoded text is an HTML page rather than plain text: judged by
@@ -268,7 +271,7 @@ pub fn extract(bytes: &[u8], path: &Path) -> Result<Extract> {
             .into());
     }
     if looks_like_html(&text) {
-        let (cells, lines, figures) = html::extract(&text, path)?;
+        let (cells, lines, figures, address) = html::extract(&text, path)?;
         Ok(Extract {
             format: Format::Html,
             encoding,
@@ -276,6 +279,7 @@ pub fn extract(bytes: &[u8], path: &Path) -> Result<Extract> {
             cells,
             lines,
             figures,
+            address,
         })
     } else {
         let (cells, lines) = text::extract(&text);
@@ -286,6 +290,7 @@ pub fn extract(bytes: &[u8], path: &Path) -> Result<Extract> {
             cells,
             lines,
             figures: Vec::new(),
+            address: None,
         })
     }
 }

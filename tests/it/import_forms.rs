@@ -280,3 +280,47 @@ fn an_html_page_of_another_site_imports_checks_and_builds() {
         std::fs::read_to_string(site.path().join("public/county-notice/c1/index.html")).unwrap();
     assert!(art.contains("id=\"art-2\""), "{art}");
 }
+
+/// A page saved from the browser keeps the address it declares for itself:
+/// that, and only that, becomes `source_url`. A relative or non-web address
+/// is no address, and a page without one gets none.
+#[test]
+fn source_url_is_the_address_the_page_declares() {
+    let page =
+        std::fs::read_to_string(repo().join("tests/fixtures/corpus/govcn/guofa-2019-5.html"))
+            .unwrap();
+    let with = |head: &str| page.replacen("<head>", &format!("<head>{head}"), 1);
+    let url = "https://www.gov.cn/zhengce/content/2019-02/13/content_5365391.htm";
+    for (page, want) in [
+        (
+            with(&format!("<link rel=\"canonical\" href=\"{url}\">")),
+            url,
+        ),
+        (
+            with(&format!("<meta property=\"og:url\" content=\"{url}\">")),
+            url,
+        ),
+        (
+            with("<link rel=\"canonical\" href=\"/zhengce/content_1.htm\">"),
+            "",
+        ),
+        (
+            with("<link rel=\"canonical\" href=\"javascript:alert(1)\">"),
+            "",
+        ),
+        (page.clone(), ""),
+    ] {
+        assert!(page.contains("<head>"));
+        let imp = import_bytes(page.as_bytes(), Path::new("p.html"), "p").unwrap();
+        assert_eq!(imp.meta.source_url, want);
+        let yaml = imp
+            .files
+            .iter()
+            .find(|f| f.path == Path::new("document.yaml"))
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&yaml.bytes).contains(url),
+            !want.is_empty()
+        );
+    }
+}
