@@ -88,7 +88,9 @@ fn measure(label: &str, root: &Path, reps: usize) {
     let (t_render, files) = time(reps, || {
         gongkai::render::render_site(&site, &theme, true).unwrap()
     });
-    let (t_records, records) = time(reps, || gongkai::render::search_records(&site, &theme));
+    let (t_records, records) = time(reps, || {
+        gongkai::render::search_records(&site, &theme).unwrap()
+    });
     let (t_index, index_files) = time(reps, || gongkai::search::build_index(&records));
     let whole = t_load + t_render;
     let t_search = t_records + t_index;

@@ -97,9 +97,9 @@ fn stages(c: &mut Criterion) {
     );
 
     g.bench_function("search_records", |b| {
-        b.iter(|| render::search_records(&site, &theme))
+        b.iter(|| render::search_records(&site, &theme).unwrap())
     });
-    let records = render::search_records(&site, &theme);
+    let records = render::search_records(&site, &theme).unwrap();
     g.bench_function("search_index", |b| {
         b.iter(|| gongkai::search::build_index(black_box(&records)))
     });

@@ -973,7 +973,7 @@ fn stages(root: &Path, runs: usize, out: Option<PathBuf>) -> Res<()> {
         let minify_t = t.elapsed();
         drop(plain);
         let t = Instant::now();
-        let records = render::search_records(&site, &theme);
+        let records = render::search_records(&site, &theme).unwrap();
         let rec_t = t.elapsed();
         let t = Instant::now();
         let index = gongkai::search::build_index(&records);

@@ -106,7 +106,7 @@ impl Session {
         let site = crate::content::load_site(root, content_dir)?;
         let langs = crate::render::Languages::from_config(&site.config);
         let theme = Theme::load(root, &site.config.theme, &langs.codes())?;
-        let summaries = render::summarize(&site, &theme);
+        let summaries = render::summarize(&site, &theme)?;
         let memory = crate::render::output::Memory::default();
         render::render_scope(
             &site,
@@ -178,7 +178,7 @@ impl Session {
                 summaries[i] = b.summarize(
                     d,
                     crate::references::collect_document(&self.site.references, d),
-                );
+                )?;
             }
         }
         let after: Vec<&render::Summary> = docs.iter().map(|&i| &self.summaries[i]).collect();

@@ -295,6 +295,10 @@ pub struct FrontMatter {
     /// English only: paragraphs where a translation check is waived, with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Exception>,
+    /// Page: show, after the text, how far each document's translations
+    /// are (units translated, needing review, missing): the about page.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub translation_status: bool,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -497,6 +501,11 @@ pub struct Document {
 pub struct Translation {
     pub meta: Option<MetadataTranslation>,
     pub text: Text,
+    /// What each unit's translation was made from (`translated-from.yaml`,
+    /// written by `translate import`): unit id → hash of the Chinese it was
+    /// confirmed against, or `review`. None for a translation written by
+    /// hand, which counts as current throughout.
+    pub made_from: Option<BTreeMap<String, String>>,
 }
 
 impl Document {
@@ -941,6 +950,9 @@ fn check_no_escaping_links(content_dir: &Path, errors: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The record of what a translation was made from, in its folder.
+pub const TRANSLATED_FROM: &str = "translated-from.yaml";
+
 /// Reads one document folder: `document.yaml`, its sections, and a folder
 /// per translation (`en/`, named by the codes in `translations`).
 pub fn load_document(
@@ -984,8 +996,29 @@ pub fn load_document(
         } else {
             None
         };
+        let r = tdir.join(TRANSLATED_FROM);
+        let made_from = if r.is_file() {
+            let t = read_content(&r, warnings)?;
+            Some(if t.trim().is_empty() {
+                BTreeMap::new()
+            } else {
+                yaml::parse(&t, &r, 0, &t).unwrap_or_else(|d| {
+                    errors.push(d);
+                    BTreeMap::new()
+                })
+            })
+        } else {
+            None
+        };
         if let Ok(text) = load_text(&tdir, warnings).map_err(|e| errors.extend(e.diagnostics())) {
-            loaded.insert(code.clone(), Translation { meta, text });
+            loaded.insert(
+                code.clone(),
+                Translation {
+                    meta,
+                    text,
+                    made_from,
+                },
+            );
         }
     }
     find_articles(&mut original, loaded.values_mut().map(|t| &mut t.text));

@@ -423,18 +423,18 @@ pub fn incremental(
     let site = load(&changed)?;
     let langs = super::Languages::from_config(&site.config);
     let theme = super::Theme::load(&opts.root, &site.config.theme, &langs.codes())?;
-    let summarize = |site: &Site, read: &BTreeSet<usize>| -> Vec<Summary> {
+    let summarize = |site: &Site, read: &BTreeSet<usize>| -> Result<Vec<Summary>> {
         let b = super::Build::new(site, &theme, &[], true);
         (0..site.catalog.entries.len())
             .map(|i| match site.document(i) {
                 Some(d) if read.contains(&i) => {
                     b.summarize(d, crate::references::collect_document(&site.references, d))
                 }
-                _ => cached[i].1.clone(),
+                _ => Ok(cached[i].1.clone()),
             })
             .collect()
     };
-    let summaries = summarize(&site, &changed);
+    let summaries = summarize(&site, &changed)?;
     let changed_v: Vec<usize> = changed.iter().copied().collect();
     let before: Vec<&Summary> = changed_v.iter().map(|&i| &cached[i].1).collect();
     let after: Vec<&Summary> = changed_v.iter().map(|&i| &summaries[i]).collect();
@@ -447,7 +447,7 @@ pub fn incremental(
     let read: BTreeSet<usize> = affected.iter().copied().collect();
     let (site, summaries) = if read.len() > changed.len() {
         let site = load(&read)?;
-        let s = summarize(&site, &changed);
+        let s = summarize(&site, &changed)?;
         (site, s)
     } else {
         (site, summaries)

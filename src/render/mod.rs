@@ -366,7 +366,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let site = content::load_site(&opts.root, &opts.content_dir)?;
     let langs = Languages::from_config(&site.config);
     let theme = Theme::load(&opts.root, &site.config.theme, &langs.codes())?;
-    let summaries = summarize(&site, &theme);
+    let summaries = summarize(&site, &theme)?;
     let theme_dir = theme_dir_of(&site.config.theme);
     let staging = output::Staging::begin(&opts.out, &protected(opts, &theme_dir))?;
     let written = render_scope(&site, &theme, opts.minify, &summaries, Scope::All, &staging)?;
@@ -426,7 +426,7 @@ pub fn warnings_of(site: &Site, places: &[Place]) -> Vec<Diagnostic> {
 
 /// Every document's summary (its citations, the sections they stand in,
 /// its search records), in site order.
-pub fn summarize(site: &Site, theme: &Theme) -> Vec<Summary> {
+pub fn summarize(site: &Site, theme: &Theme) -> Result<Vec<Summary>> {
     let b = Build::new(site, theme, &[], true);
     site.documents
         .par_iter()
@@ -499,7 +499,7 @@ pub fn affected<'s>(
 /// Renders every page and asset in memory: (path, bytes), sorted by path.
 pub fn render_site(site: &Site, theme: &Theme, minify: bool) -> Result<Vec<(String, Vec<u8>)>> {
     let memory = output::Memory::default();
-    let summaries = summarize(site, theme);
+    let summaries = summarize(site, theme)?;
     render_scope(site, theme, minify, &summaries, Scope::All, &memory)?;
     Ok(memory.into_files())
 }
@@ -612,9 +612,9 @@ pub fn render_scope(
 }
 
 /// The search index's files (`search::build_index` over the site's records).
-pub fn search_files(site: &Site, theme: &Theme) -> Vec<(String, Vec<u8>)> {
-    let summaries = summarize(site, theme);
-    search_files_of(site, theme, &summaries)
+pub fn search_files(site: &Site, theme: &Theme) -> Result<Vec<(String, Vec<u8>)>> {
+    let summaries = summarize(site, theme)?;
+    Ok(search_files_of(site, theme, &summaries))
 }
 
 /// The search index's files, from the documents' summaries.
@@ -629,9 +629,11 @@ pub fn search_files_of(
 
 /// What the search index is made from: every paragraph, heading and box
 /// item of every page in every language.
-pub fn search_records(site: &Site, theme: &Theme) -> Vec<crate::search::Record> {
-    let summaries = summarize(site, theme);
-    pages::search::records(&Build::new(site, theme, &summaries, true))
+pub fn search_records(site: &Site, theme: &Theme) -> Result<Vec<crate::search::Record>> {
+    let summaries = summarize(site, theme)?;
+    Ok(pages::search::records(&Build::new(
+        site, theme, &summaries, true,
+    )))
 }
 
 /// The sitemap's files for the site's files (only `.html` count), when the

@@ -1,7 +1,8 @@
 //! What the site-wide pages and the pages of other documents need of one
 //! document, made once per document: where its citations stand (with the
 //! titles of the sections they stand in, so that a backlink can be written
-//! without the citing document's text) and its search records. The
+//! without the citing document's text), its search records and how far its
+//! translations are. The
 //! library page reads the catalog; everything else that lists or cites
 //! across documents reads these. A build keeps them in its cache, so that
 //! after an edit to one document the others need not be read again.
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Build;
 use crate::content::{Document, Kind};
+use crate::diagnostic::Result;
 use crate::references::Place;
 use crate::search::Record;
 
@@ -29,6 +31,9 @@ pub struct Summary {
     /// A hash of `records`: the search page's address of the index
     /// changes when any document's records do.
     pub records_hash: String,
+    /// How far each translation is (the about page's table), one per
+    /// language the site translates into, in the site's order.
+    pub translation: Vec<crate::translate::status::DocStatus>,
 }
 
 /// A section that holds citations, as a backlink names it.
@@ -44,7 +49,9 @@ pub struct PlaceSection {
 
 impl Build<'_> {
     /// `doc`'s summary; `places` are its citations (`references::collect_document`).
-    pub fn summarize(&self, doc: &Document, places: Vec<Place>) -> Summary {
+    /// Fails only where `translate status` would: two translation units
+    /// of one id.
+    pub fn summarize(&self, doc: &Document, places: Vec<Place>) -> Result<Summary> {
         let mut sections = BTreeMap::new();
         for p in &places {
             if sections.contains_key(&p.section) {
@@ -83,13 +90,21 @@ impl Build<'_> {
             })
             .collect();
         let records_hash = hash_records(&records);
-        Summary {
+        let translation = self
+            .langs
+            .all
+            .iter()
+            .filter(|l| !l.authoritative)
+            .map(|l| crate::translate::status::doc_status(doc, &l.code))
+            .collect::<Result<_>>()?;
+        Ok(Summary {
             doc: doc.id.clone(),
             places,
             sections,
             records,
             records_hash,
-        }
+            translation,
+        })
     }
 
     /// A short hash of what the search index is made from (every

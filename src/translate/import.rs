@@ -594,6 +594,7 @@ fn verify(
         Translation {
             meta,
             text: Text::new(sections, editorial),
+            made_from: None,
         },
     );
     let now = units(&staged, &lang.code)?;

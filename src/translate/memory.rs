@@ -39,7 +39,7 @@ impl Memory {
             let Ok(us) = units(doc, lang) else {
                 continue;
             };
-            let record = Record::load(&doc.dir.join(lang)).unwrap_or_default();
+            let record = Record::of(doc, lang);
             for u in us {
                 let Some(target) = u.target else { continue };
                 if !record.is_current(&u.id, &super::source_hash(&u.source)) {

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::diagnostic::Result;
 
-pub const FILE: &str = "translated-from.yaml";
+pub const FILE: &str = crate::content::TRANSLATED_FROM;
 
 /// The value for a translation imported without being confirmed.
 pub const REVIEW: &str = "review";
@@ -43,6 +43,21 @@ impl Record {
             entries,
             exists: true,
         })
+    }
+
+    /// The record of `doc`'s translation `lang` as loaded with it.
+    pub fn of(doc: &crate::content::Document, lang: &str) -> Record {
+        match doc
+            .translations
+            .get(lang)
+            .and_then(|t| t.made_from.as_ref())
+        {
+            Some(entries) => Record {
+                entries: entries.clone(),
+                exists: true,
+            },
+            None => Record::default(),
+        }
     }
 
     /// Whether the translation of `id` is current for a Chinese whose hash

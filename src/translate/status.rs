@@ -5,10 +5,10 @@
 use super::record::Record;
 use super::source_hash;
 use super::units::units;
-use crate::content::Site;
+use crate::content::{Document, Site};
 use crate::diagnostic::Result;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocStatus {
     pub doc: String,
     pub lang: String,
@@ -20,32 +20,38 @@ pub struct DocStatus {
 
 /// Every document's counts in every translation, in site order.
 pub fn status(site: &Site) -> Result<Vec<DocStatus>> {
-    let mut out = Vec::new();
-    for doc in &site.documents {
-        for lang in site.config.translation_codes() {
-            let record = Record::load(&doc.dir.join(&lang))?;
-            let us = units(doc, &lang)?;
-            let mut s = DocStatus {
-                doc: doc.id.clone(),
-                lang: lang.clone(),
-                units: us.len(),
-                translated: 0,
-                review: 0,
-                missing: 0,
-            };
-            for u in &us {
-                match &u.target {
-                    None => s.missing += 1,
-                    Some(_) if record.is_current(&u.id, &source_hash(&u.source)) => {
-                        s.translated += 1
-                    }
-                    Some(_) => s.review += 1,
-                }
-            }
-            out.push(s);
+    site.documents
+        .iter()
+        .flat_map(|doc| {
+            site.config
+                .translation_codes()
+                .into_iter()
+                .map(move |lang| doc_status(doc, &lang))
+        })
+        .collect()
+}
+
+/// One document's counts in the translation `lang`, from the document as
+/// loaded (its translation and the record of what it was made from).
+pub fn doc_status(doc: &Document, lang: &str) -> Result<DocStatus> {
+    let record = Record::of(doc, lang);
+    let mut s = DocStatus {
+        doc: doc.id.clone(),
+        lang: lang.to_string(),
+        units: 0,
+        translated: 0,
+        review: 0,
+        missing: 0,
+    };
+    for u in units(doc, lang)? {
+        s.units += 1;
+        match &u.target {
+            None => s.missing += 1,
+            Some(_) if record.is_current(&u.id, &source_hash(&u.source)) => s.translated += 1,
+            Some(_) => s.review += 1,
         }
     }
-    Ok(out)
+    Ok(s)
 }
 
 /// The counts as a table.

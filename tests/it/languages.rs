@@ -125,7 +125,7 @@ fn the_search_index_holds_every_language() {
     let langs = gongkai::render::Languages::from_config(&s.config);
     let theme =
         gongkai::render::theme::Theme::load(site.path(), "default", &langs.codes()).unwrap();
-    let records = render::search_records(&s, &theme);
+    let records = render::search_records(&s, &theme).unwrap();
     let by_lang = |code: &str| records.iter().filter(|r| r.lang == code).count();
     assert!(by_lang("zh") > 0 && by_lang("en") > 0);
     // Only the Korean units are indexed in Korean (not the Chinese shown

@@ -83,7 +83,7 @@ fn seed() -> (Vec<Record>, Vec<(String, Vec<u8>)>) {
     let root = crate::common::repo();
     let site = gongkai::content::load_site(&root, &root.join("content")).unwrap();
     let theme = gongkai::render::theme::Theme::load(&root, "default", &["zh", "en"]).unwrap();
-    let records = gongkai::render::search_records(&site, &theme);
+    let records = gongkai::render::search_records(&site, &theme).unwrap();
     let files = gongkai::render::render_site(&site, &theme, false).unwrap();
     (records, files)
 }

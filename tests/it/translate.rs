@@ -215,6 +215,15 @@ fn round_trip_without_edits_leaves_the_english_byte_identical() {
     assert!(out.contains("jian-education-plan  en"), "{out}");
 }
 
+/// `translate export doc --format po --out out`, which must succeed.
+fn export_po(s: &Path, doc: &str, out: &str) {
+    let (ok, _, err) = gongkai(
+        s,
+        &["translate", "export", doc, "--format", "po", "--out", out],
+    );
+    assert!(ok, "{err}");
+}
+
 /// Sets the translation of segment `id` in a PO file, by text, as a
 /// translator's editor would.
 fn set_po(text: &str, id: &str, target: &str) -> String {
@@ -492,19 +501,7 @@ fn import_refuses_a_changed_chinese_and_an_unknown_id() {
     let site = repo_site();
     let s = site.path();
     let doc = "jian-education-plan";
-    let (ok, _, err) = gongkai(
-        s,
-        &[
-            "translate",
-            "export",
-            doc,
-            "--format",
-            "po",
-            "--out",
-            "plan.po",
-        ],
-    );
-    assert!(ok, "{err}");
+    export_po(s, doc, "plan.po");
     let before = en_files(s, doc);
     // The Chinese changes after the export.
     edit(
@@ -642,4 +639,78 @@ fn import_refuses_a_half_translated_file_and_the_chinese_as_its_translation() {
         en.keys().collect::<Vec<_>>(),
         ["document.yaml", "translated-from.yaml"]
     );
+}
+
+/// The about page shows, in each language, what `translate status` counts
+/// (units, translated, needing review, missing), and follows a change of
+/// the Chinese that makes one unit need review.
+#[test]
+fn the_about_page_shows_the_translation_status() {
+    let site = repo_site();
+    let s = site.path();
+    let doc = "jian-education-plan";
+    // A translation imported once has a record of what it was made from.
+    export_po(s, doc, "plan");
+    let po = std::fs::read_to_string(s.join("plan.po")).unwrap();
+    let po = set_po(&po, "box-1-i1-name", "Current affairs class project");
+    std::fs::write(s.join("plan.po"), po).unwrap();
+    let (ok, _, err) = gongkai(s, &["translate", "import", "plan.po"]);
+    assert!(ok, "{err}");
+    assert!(s
+        .join(format!("content/{doc}/en/translated-from.yaml"))
+        .is_file());
+    let shown = |s: &Path| -> Vec<String> {
+        let (ok, _, err) = gongkai(s, &["build"]);
+        assert!(ok, "{err}");
+        [
+            "public/pages/about/index.html",
+            "public/en/pages/about/index.html",
+        ]
+        .iter()
+        .map(|p| {
+            let page = html(&std::fs::read(s.join(p)).unwrap());
+            let rows: Vec<String> = page
+                .select(&sel(".translation-status li"))
+                .map(text_of)
+                .collect();
+            assert_eq!(rows.len(), 1, "{p}: one document, one translation");
+            rows[0].clone()
+        })
+        .collect()
+    };
+    let counts = |s: &Path| -> Vec<String> {
+        let (ok, out, _) = gongkai(s, &["translate", "status"]);
+        assert!(ok);
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(doc))
+            .unwrap()
+            .to_string();
+        line.split_whitespace().skip(2).map(String::from).collect()
+    };
+    for review in ["0", "1"] {
+        let c = counts(s);
+        assert_eq!(c[2], review, "needs review");
+        let [zh, en] = <[String; 2]>::try_from(shown(s)).unwrap();
+        let [units, translated, review, missing] = [&c[0], &c[1], &c[2], &c[3]];
+        assert!(
+            zh.contains(&format!(
+                "单元 {units} · 已译 {translated} · 待审校 {review} · 未译 {missing}"
+            )),
+            "{zh}"
+        );
+        assert!(zh.starts_with("集安市人民政府办公室关于印发"), "{zh}");
+        assert!(
+            en.contains(&format!("units {units} · translated {translated} · needs review {review} · missing {missing}")),
+            "{en}"
+        );
+        if review == "0" {
+            edit(
+                s,
+                &format!("content/{doc}/c3-s1.md"),
+                "提升学生智育水平",
+                "提升学生的智育水平",
+            );
+        }
+    }
 }

@@ -16,11 +16,61 @@ struct PlainPage {
     heading: String,
     blocks: Vec<BlockView>,
     translated: bool,
+    /// The translations' progress, on a page that asks for it.
+    translation_status: Option<Vec<StatusRow>>,
+}
+
+/// One document's progress in one translation: the units (metadata
+/// values, headings, paragraphs, box items) `translate status` counts.
+#[derive(Serialize)]
+struct StatusRow {
+    title: String,
+    /// The title's language, when it is not the page's.
+    title_lang: Option<String>,
+    url: String,
+    /// The translation's language, by its own name.
+    language: String,
+    language_tag: String,
+    units: usize,
+    translated: usize,
+    review: usize,
+    missing: usize,
+}
+
+/// The progress of every document's every translation, in catalog order.
+fn status_rows(b: &Build, lang: &Language) -> Vec<StatusRow> {
+    let authority = b.langs.authority();
+    b.site
+        .catalog
+        .entries
+        .iter()
+        .zip(b.summaries)
+        .flat_map(|(e, s)| {
+            let title = b.entry_title(e, lang);
+            let title_lang =
+                (title == e.meta.title && !lang.authoritative).then(|| authority.tag.clone());
+            s.translation.iter().filter_map(move |st| {
+                let tl = b.langs.all.iter().find(|l| l.code == st.lang)?;
+                Some(StatusRow {
+                    title: title.clone(),
+                    title_lang: title_lang.clone(),
+                    url: b.routes.document(&e.id, lang),
+                    language: tl.name.clone(),
+                    language_tag: tl.tag.clone(),
+                    units: st.units,
+                    translated: st.translated,
+                    review: st.review,
+                    missing: st.missing,
+                })
+            })
+        })
+        .collect()
 }
 
 impl PageKind for Plain {
     fn reach(&self) -> Reach {
-        Reach::Whole
+        // A page may show every document's translation status.
+        Reach::Listing
     }
 
     fn make(
@@ -53,15 +103,22 @@ impl PageKind for Plain {
             base.title = page_title(b, &[&heading], lang);
             base.breadcrumb = vec![b.home_link(lang)];
             let blocks = b.block_views(&linker, shown, true);
-            out.push(b.page(
-                &base,
-                "page.html",
-                &PlainPage {
-                    heading,
-                    blocks,
-                    translated,
-                },
-            )?);
+            out.push(
+                b.page(
+                    &base,
+                    "page.html",
+                    &PlainPage {
+                        heading,
+                        blocks,
+                        translated,
+                        translation_status: page
+                            .section
+                            .front
+                            .translation_status
+                            .then(|| status_rows(b, lang)),
+                    },
+                )?,
+            );
         }
         Ok(())
     }
