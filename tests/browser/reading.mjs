@@ -13,8 +13,9 @@
 // - The metadata table: no word of a label broken, 索引号 and 发文字号 broken
 //   only after `/` or `-`, dates in <time datetime>.
 // - Box items keep the 。 after their names.
-// With --shots DIR: full-page screenshots of each page type at 375 and
-// 1280 px in DIR.
+// - The contents column: beside the text at 1280 px, kept in view.
+// With --shots DIR: the first screen of each page type, in both languages,
+// at 375×800 and 1280×900, in DIR (docs/screenshots/ holds the last set).
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -267,6 +268,43 @@ function metaProblems() {
   await ctx.close();
 }
 
+// ---------- the contents column ----------
+// At 1280 px the document's contents stand beside the text of the document
+// page, full.html and a section page (the section's own entry marked as
+// the current page), and stay in view when the reader scrolls down; at
+// 375 px a section page does not show them (its breadcrumb leads there),
+// the document page and full.html keep them in the flow.
+for (const lang of ['zh', 'en']) {
+  for (const width of [1280, 375]) {
+    const ctx = await context('normal', width);
+    const p = watch(await ctx.newPage(), errors, `[contents ${width}] `);
+    for (const type of ['document', 'full', 'section']) {
+      const rel = TYPES.find(([t]) => t === type)[1];
+      await open(p, type, rel, lang);
+      const m = await p.evaluate(() => {
+        const side = document.querySelector('main > nav.toc.side');
+        const text = document.querySelector('main > h1, main > article');
+        if (!side || !text) return { side: !!side };
+        const visible = side.getClientRects().length > 0;
+        const s = side.getBoundingClientRect();
+        const t = text.getBoundingClientRect();
+        const current = [...side.querySelectorAll('a[aria-current="page"]')].map((a) => a.getAttribute('href'));
+        window.scrollTo(0, document.documentElement.scrollHeight / 2);
+        const after = side.getBoundingClientRect();
+        window.scrollTo(0, 0);
+        return { side: true, visible, beside: s.left >= t.right && s.top < t.bottom, inView: after.top >= 0 && after.top < 100, current, page: location.pathname };
+      });
+      if (width === 1280) {
+        check(`${lang}/${type} at 1280px: the contents stand beside the text and stay in view`, m.side && m.visible && m.beside && m.inView, JSON.stringify(m));
+        if (type === 'section') check(`${lang}/section at 1280px: the contents mark this page`, m.current.length === 1 && m.page.endsWith(m.current[0].replace(/^(\.\.\/)+/, '')), JSON.stringify(m.current));
+      } else {
+        check(`${lang}/${type} at 375px: the contents ${type === 'section' ? 'are not shown' : 'stay in the flow'}`, type === 'section' ? !m.visible : m.visible && !m.beside, JSON.stringify(m));
+      }
+    }
+    await ctx.close();
+  }
+}
+
 // ---------- 4. screenshots ----------
 if (shotsAt) {
   fs.mkdirSync(shotsAt, { recursive: true });
@@ -279,7 +317,7 @@ if (shotsAt) {
         if (type !== '404' && !exists((lang === 'en' ? 'en/' : '') + rel)) continue;
         if (type === '404' && lang === 'en') continue;
         await open(p, type, rel, lang);
-        await p.screenshot({ path: path.join(shotsAt, `${type}-${lang}-${width}.png`), fullPage: type !== 'full' && type !== 'document' });
+        await p.screenshot({ path: path.join(shotsAt, `${type}-${lang}-${width}.png`) });
         n++;
       }
     }

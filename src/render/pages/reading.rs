@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::content::{Document, Kind, Section};
 use crate::diagnostic::Result;
 use crate::render::meta::{article_meta, excerpt, page_title};
-use crate::render::views::{BlockView, Closing, ColumnView, DocHead, HeadingView, Link};
+use crate::render::views::{BlockView, Closing, ColumnView, DocHead, HeadingView, Link, TocEntry};
 use crate::render::{Build, Language, Out, PageKind, Reach};
 
 pub struct Reading;
@@ -27,6 +27,11 @@ struct SectionPage<'a> {
     next: Option<Link>,
     /// The closing of the notice or attachment this page ends.
     closing: Option<Closing>,
+    /// The document's chapters, with the sections of this page's chapter,
+    /// shown beside the text on wide screens. Not the whole contents: a
+    /// page per section each holding every section would grow with the
+    /// square of the document's length.
+    contents: Vec<TocEntry>,
 }
 
 impl PageKind for Reading {
@@ -124,9 +129,26 @@ impl PageKind for Reading {
                 prev: i.checked_sub(1).map(|j| link_of(reading[j])),
                 next: reading.get(i + 1).map(|x| link_of(x)),
                 heading,
+                contents: chapter
+                    .map(|ch| local_contents(&view.toc, &b.routes.section(&doc.id, &ch.id, lang)))
+                    .unwrap_or_default(),
             };
             out.push(b.page(&base, "section.html", &page)?);
         }
         Ok(())
     }
+}
+
+/// The chapters of `toc`, only the one at `chapter_url` with its sections.
+fn local_contents(toc: &[TocEntry], chapter_url: &str) -> Vec<TocEntry> {
+    toc.iter()
+        .map(|ch| TocEntry {
+            children: if ch.url == chapter_url {
+                ch.children.clone()
+            } else {
+                Vec::new()
+            },
+            ..ch.clone()
+        })
+        .collect()
 }
