@@ -61,9 +61,19 @@ fn start_serve(dir: &std::path::Path) -> Server {
     Server { child, port }
 }
 
+/// The site's version once it is past `seen`. A wait is held 20 s at
+/// most; a machine busy with other builds may take longer to notice an
+/// edit and rebuild, so up to six waits are made before giving up.
 fn version(port: u16, seen: u64) -> serde_json::Value {
-    let (_, _, body) = get(port, &format!("/__gongkai/wait?v={seen}"));
-    serde_json::from_slice(&body).unwrap()
+    let mut v = serde_json::Value::Null;
+    for _ in 0..6 {
+        let (_, _, body) = get(port, &format!("/__gongkai/wait?v={seen}"));
+        v = serde_json::from_slice(&body).unwrap();
+        if v["version"] != seen {
+            break;
+        }
+    }
+    v
 }
 
 #[test]
