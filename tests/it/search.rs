@@ -408,6 +408,80 @@ fn mixed_strings_are_decided_by_the_postings() {
     }
 }
 
+/// Random paragraphs of Han characters, digits, letters, joiners,
+/// punctuation and spaces, and Chinese strings cut from them: the joints
+/// answer what a substring scan answers, in Rust and in JS.
+#[test]
+fn random_mixed_strings_equal_a_plain_scan() {
+    for seed in 1..=4u64 {
+        random_mixed_strings(seed);
+    }
+}
+
+fn random_mixed_strings(seed: u64) {
+    const ALPHABET: &[&str] = &[
+        "教", "育", "年", "月", "1", "2", "0", "9", ".", "+", "a", "x", "“", "”", "，", "、", " ",
+        "《", "》", "…", "-", "[", "]", "教", "年", "1",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15 ^ seed;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % n
+    };
+    let texts: Vec<Vec<&str>> = (0..60)
+        .map(|_| {
+            let len = 4 + next(24);
+            (0..len).map(|_| ALPHABET[next(ALPHABET.len())]).collect()
+        })
+        .collect();
+    let records: Vec<Record> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Record {
+            lang: "zh".into(),
+            url: format!("r{i}/index.html#r{i}"),
+            title: "页".into(),
+            heading: "页".into(),
+            text: t.concat(),
+            doc: String::new(),
+        })
+        .collect();
+    let mut queries: Vec<String> = Vec::new();
+    while queries.len() < 300 {
+        let t = &texts[next(texts.len())];
+        let a = next(t.len());
+        let b = (a + 2 + next(6)).min(t.len());
+        let q = t[a..b].concat().trim().to_string();
+        let has_han = q.chars().any(gongkai::search::text::is_han);
+        let date = gongkai::search::query::date_parts(&fold(&q)).is_some();
+        if has_han && !date && !q.contains(' ') && !queries.contains(&q) {
+            queries.push(q);
+        }
+    }
+    let files = build_index(&records);
+    let index = Index::from_files(&files).unwrap();
+    let qs: Vec<&str> = queries.iter().map(String::as_str).collect();
+    check_against_oracle(&records, &index, &qs);
+    let exact = qs
+        .iter()
+        .filter(|q| !index.search(q, Scope::Zh).read_text)
+        .count();
+    eprintln!(
+        "seed {seed}: {exact} of {} decided by the postings",
+        qs.len()
+    );
+    assert!(
+        exact * 2 > qs.len(),
+        "only {exact} of {} decided by the postings",
+        qs.len()
+    );
+    if node_available() {
+        compare_with_node(&files, &qs);
+    }
+}
+
 /// Expectations a reader would state, beyond set equality.
 #[test]
 fn seed_answers_what_a_reader_expects() {
