@@ -333,15 +333,19 @@ fn mixed_records() -> Vec<Record> {
         "教育 ，发展",
         "证书”",
     ];
+    paragraphs(texts.iter().map(|t| t.to_string()))
+}
+
+/// Chinese records of these texts, one page each.
+fn paragraphs(texts: impl Iterator<Item = String>) -> Vec<Record> {
     texts
-        .iter()
         .enumerate()
-        .map(|(i, t)| Record {
+        .map(|(i, text)| Record {
             lang: "zh".into(),
             url: format!("p{i}/index.html#p{i}"),
             title: "页".into(),
             heading: "页".into(),
-            text: t.to_string(),
+            text,
             doc: String::new(),
         })
         .collect()
@@ -436,18 +440,7 @@ fn random_mixed_strings(seed: u64) {
             (0..len).map(|_| ALPHABET[next(ALPHABET.len())]).collect()
         })
         .collect();
-    let records: Vec<Record> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Record {
-            lang: "zh".into(),
-            url: format!("r{i}/index.html#r{i}"),
-            title: "页".into(),
-            heading: "页".into(),
-            text: t.concat(),
-            doc: String::new(),
-        })
-        .collect();
+    let records = paragraphs(texts.iter().map(|t| t.concat()));
     let mut queries: Vec<String> = Vec::new();
     while queries.len() < 300 {
         let t = &texts[next(texts.len())];
