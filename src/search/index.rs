@@ -2,7 +2,7 @@
 //! [`super::query`] and `search.js` read. The format is described in
 //! `mod.rs`; this file only has to agree with it.
 
-use super::text::{fold, han_grams, is_han, stream, stream_len, words};
+use super::text::{fold, is_han, is_word, stream, stream_len};
 use super::{script_safe, DocFacts, Record, MAIN_FILE, PARTS_DIR, PART_PREFIX};
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -30,11 +30,6 @@ pub fn push_varint(out: &mut String, mut v: u64) {
     out.push(DIGITS[v as usize] as char);
 }
 
-/// The keys of a folded string: Han characters and bigrams, and words.
-fn keys(folded: &str) -> impl Iterator<Item = &str> {
-    han_grams(folded).into_iter().chain(words(folded))
-}
-
 /// The distinct keys of each title and heading, sorted, computed once per
 /// string (every paragraph of a section repeats them).
 fn field_keys<'a>(recs: &[&'a Record]) -> HashMap<&'a str, Vec<String>> {
@@ -43,7 +38,10 @@ fn field_keys<'a>(recs: &[&'a Record]) -> HashMap<&'a str, Vec<String>> {
         for s in [r.title.as_str(), r.heading.as_str()] {
             out.entry(s).or_insert_with(|| {
                 let f = fold(s);
-                let mut k: Vec<String> = keys(&f).map(String::from).collect();
+                let mut k: Vec<String> = positioned(&f)
+                    .into_iter()
+                    .map(|k| k.0.to_string())
+                    .collect();
                 k.sort_unstable();
                 k.dedup();
                 k
@@ -60,19 +58,76 @@ pub fn has_positions(key: &str) -> bool {
     !matches!((c.next(), c.next()), (Some(ch), None) if is_han(ch))
 }
 
-/// The keys of a folded text with their positions in its stream: each
-/// Han character, each pair of adjacent Han characters (at the first's
-/// position) and each word.
-fn positioned(text: &str) -> Vec<(&str, u32)> {
+/// The longest gap (characters between two stream items) that a key holds.
+pub const GAP_MAX: usize = 4;
+
+/// Whether a key may hold this gap: no white space (the keys' separator),
+/// at most [`GAP_MAX`] characters.
+pub fn gap_ok(gap: &str) -> bool {
+    gap.chars().count() <= GAP_MAX && !gap.chars().any(char::is_whitespace)
+}
+
+/// The keys of a folded text with their positions in its stream:
+/// * each item (a Han character, a word) at its own position;
+/// * each **joint**: two neighbouring items with the gap between them
+///   (`专栏`, `栏9`, `2020年`, `1+x”证`, `发[2020`), when the gap is
+///   [`gap_ok`], at the first's position; a pair of touching Han
+///   characters is the joint of an empty gap. A word before a Han
+///   character also gives the joints of its ends (`020年`, `20年`, `0年`
+///   for `2020年`), so that a string may begin inside a word;
+/// * before a Han character, or a word followed by one: every end of the
+///   gap before it (after its last white space, at most [`GAP_MAX`]
+///   characters) with the item (`“1+x`, `《吉`), at the item's position;
+/// * after a Han character, or a word after one, with no joint after it:
+///   the item with the start of the gap after it (up to its first white
+///   space, at most [`GAP_MAX`] characters), at the item's position.
+///
+/// A Chinese string with other characters is then decided by these keys
+/// at its positions ([`super::query::joint_parts`]).
+pub fn positioned(text: &str) -> Vec<(&str, u32)> {
     let items = stream(text);
     let mut out = Vec::with_capacity(items.len() * 2);
     for (i, it) in items.iter().enumerate() {
-        out.push((it.text, i as u32));
-        if it.han {
-            if let Some(next) = items.get(i + 1) {
-                if next.han && next.start == it.end {
-                    out.push((&text[it.start..next.end], i as u32));
+        let pos = i as u32;
+        out.push((it.text, pos));
+        let before = &text[if i == 0 { 0 } else { items[i - 1].end }..it.start];
+        let next = items.get(i + 1);
+        let after = &text[it.end..next.map_or(text.len(), |n| n.start)];
+        let prev_han = i > 0 && items[i - 1].han;
+        let next_han = next.is_some_and(|n| n.han);
+        let mut joined = false;
+        if let Some(nx) = next {
+            if gap_ok(after) {
+                joined = true;
+                out.push((&text[it.start..nx.end], pos));
+                if !it.han && nx.han {
+                    for (off, c) in it.text.char_indices().skip(1) {
+                        if is_word(c) {
+                            out.push((&text[it.start + off..nx.end], pos));
+                        }
+                    }
                 }
+            }
+        }
+        if it.han || next_han {
+            let tail = match before.char_indices().rfind(|c| c.1.is_whitespace()) {
+                Some((w, c)) => &before[w + c.len_utf8()..],
+                None => before,
+            };
+            let starts: Vec<usize> = tail.char_indices().map(|c| c.0).collect();
+            let keep = starts.len().saturating_sub(GAP_MAX);
+            for &s in &starts[keep..] {
+                let at = it.start - tail.len() + s;
+                out.push((&text[at..it.end], pos));
+            }
+        }
+        if !joined && (it.han || prev_han) {
+            let head = after
+                .find(char::is_whitespace)
+                .map_or(after, |w| &after[..w]);
+            let end = head.char_indices().nth(GAP_MAX).map_or(head.len(), |c| c.0);
+            if end > 0 {
+                out.push((&text[it.start..it.end + end], pos));
             }
         }
     }

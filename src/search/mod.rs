@@ -36,7 +36,15 @@
 //! positions of its pairs (pair `j` at position `p + j`), a phrase from its
 //! words' positions: no paragraph's text is read to confirm them, so a
 //! first query loads the dictionary parts of its keys and the text parts
-//! of the results it shows. When a query is found nowhere, its Chinese
+//! of the results it shows. A Chinese string with digits or punctuation
+//! (`专栏9`, `“1+X”证书`, `2020年1月10日`, `集政办发[2020]2号`) is answered
+//! the same way from its **joints**: each two neighbouring items of the
+//! stream with the characters between them (`栏9`, `1+x”证`, `年1`), and
+//! the punctuation at its ends with the item next to it (`“1+x`), all
+//! indexed with their positions ([`index::positioned`],
+//! [`query::joint_parts`]). Only a string with white space or a long run
+//! of punctuation inside, or a word at its end with no Han character next
+//! to it, is confirmed against the paragraphs' text. When a query is found nowhere, its Chinese
 //! terms are cut into the words they are made of by the index's own pairs
 //! ([`query::Index::segment`]); a date is any of the ways it is written.
 //!
@@ -65,7 +73,8 @@
 //!   `(window.GONGKAI_SEARCH_PARTS||(…={}))["<p>"]={…}`.
 //!
 //! A dictionary part is `{k: "key key …", p: "postings postings …"}` (keys
-//! never contain spaces). Postings are pairs of varints per record:
+//! never contain white space). A key is a Han character, a word, or a
+//! joint ([`index::positioned`]): a prefix lookup of a word keeps the words. Postings are pairs of varints per record:
 //! the gap from the previous record number (from -1), then
 //! `tf*4 + in_title*2 + in_heading`, then, for every key but a single Han
 //! character, the `tf` positions of the key in the record's stream (gaps,

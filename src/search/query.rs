@@ -18,12 +18,14 @@
 //!   prefix, as above, when the phrase is the unfinished end of the query).
 //!
 //! Candidates come from the dictionary; a term is *exact* when its postings
-//! alone decide it (a Han string of one or two characters, one word), and
-//! otherwise every candidate is confirmed against the stored text. Queries
+//! alone decide it (a Han string by its pairs' positions, a phrase by its
+//! words', a Chinese string with digits or punctuation by its joints' —
+//! [`joint_parts`] — one word), and otherwise every candidate is
+//! confirmed against the stored text. Queries
 //! of two or more terms also read the candidates' text, for the sentence
 //! bonus, unless they have more than [`BONUS_MAX_CANDIDATES`].
 
-use super::index::{has_positions, DIGITS};
+use super::index::{gap_ok, has_positions, DIGITS};
 use super::text::{
     cmp_utf16, fold, han_runs, is_han, run_bigrams, sentences, stem, stem_base, stream, words,
 };
@@ -212,6 +214,70 @@ pub fn mixed_parts(s: &str) -> Vec<(u32, String, bool)> {
         }
     }
     out
+}
+
+/// The keys that decide a Chinese string with other characters from the
+/// postings alone ([`super::index::positioned`]): (offset in its stream,
+/// key, prefix). The gap before its first item with that item; each two
+/// neighbouring items with the gap between them (the last as a prefix when
+/// it is a word the string ends in: the text's word may go on); the last
+/// item with the gap after it (a prefix: the text's gap may go on). A word
+/// the string begins with may be the end of a longer one: its joint with
+/// the next item is also indexed from inside the word.
+///
+/// None when the index cannot decide it, and the text is read: a gap with
+/// white space or of more than [`super::index::GAP_MAX`] characters, a word
+/// at either end without a Han character next to it, or a word at an end
+/// behind a lone joiner (`.5年`: the text may have `1.5年`).
+pub fn joint_parts(s: &str) -> Option<Vec<(u32, String, bool)>> {
+    let items = stream(s);
+    let m = items.len();
+    if m == 0 {
+        return None;
+    }
+    let gap = |k: usize| {
+        let a = if k == 0 { 0 } else { items[k - 1].end };
+        let b = if k == m { s.len() } else { items[k].start };
+        &s[a..b]
+    };
+    let lone_joiner = |g: &str| {
+        let mut c = g.chars();
+        matches!((c.next(), c.next()), (Some(x), None) if super::text::is_joiner(x))
+    };
+    let (first, last) = (&items[0], &items[m - 1]);
+    let (g0, gm) = (gap(0), gap(m));
+    if !gap_ok(g0) || !gap_ok(gm) {
+        return None;
+    }
+    if !first.han && (m < 2 || !items[1].han || lone_joiner(g0)) {
+        return None;
+    }
+    if !last.han && !gm.is_empty() && (m < 2 || !items[m - 2].han || lone_joiner(gm)) {
+        return None;
+    }
+    let mut out = Vec::new();
+    if !g0.is_empty() {
+        out.push((0, s[..first.end].to_string(), false));
+    }
+    for k in 1..m {
+        if !gap_ok(gap(k)) {
+            return None;
+        }
+        let prefix = k == m - 1 && !last.han && gm.is_empty();
+        let key = s[items[k - 1].start..items[k].end].to_string();
+        out.push(((k - 1) as u32, key, prefix));
+    }
+    if !gm.is_empty() {
+        out.push(((m - 1) as u32, s[last.start..].to_string(), true));
+    }
+    Some(out)
+}
+
+/// Whether a key is one word (a key of the index is a word, a Han
+/// character, or a joint with a Han character or a gap in it).
+pub fn is_word_key(key: &str) -> bool {
+    let items = stream(key);
+    items.len() == 1 && !items[0].han && items[0].text.len() == key.len()
 }
 
 /// Overlapping occurrences of `needle` in `hay`.
@@ -478,9 +544,11 @@ impl Index {
         self.touched.borrow_mut().insert(self.tk.len() + j);
     }
 
-    /// Dictionary entries whose key equals `key`, or starts with it.
+    /// Dictionary entries whose key equals `key`, or starts with it (the
+    /// words that start with a word: not the joints that do).
     fn lookup(&self, key: &str, prefix: bool) -> Vec<(&str, &str)> {
         let mut out = Vec::new();
+        let word = prefix && is_word_key(key);
         // The last part whose first key is <= key.
         let mut p = self
             .tk
@@ -491,7 +559,9 @@ impl Index {
             let (keys, posts) = &self.terms[p];
             let mut i = keys.partition_point(|k| cmp_utf16(k, key) == Ordering::Less);
             while i < keys.len() && (keys[i] == key || (prefix && keys[i].starts_with(key))) {
-                out.push((keys[i].as_str(), posts[i].as_str()));
+                if !word || keys[i] == key || is_word_key(&keys[i]) {
+                    out.push((keys[i].as_str(), posts[i].as_str()));
+                }
                 i += 1;
             }
             p += 1;
@@ -663,6 +733,17 @@ impl Index {
                         run_bigrams(s)
                             .iter()
                             .map(|g| self.lookup(g, false))
+                            .collect(),
+                    );
+                    let d = df(&h);
+                    return (h, true, d);
+                }
+                if let Some(parts) = joint_parts(s).filter(|_| !one_run) {
+                    // Exact from the joints' positions.
+                    let h = Self::at_offsets(
+                        parts
+                            .iter()
+                            .map(|(k, key, prefix)| (*k, self.lookup(key, *prefix)))
                             .collect(),
                     );
                     let d = df(&h);

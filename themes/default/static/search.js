@@ -274,6 +274,32 @@
     });
     return out;
   }
+  /* index.rs's gap_ok: a gap a key may hold. */
+  var GAP_MAX = 4;
+  function gapOk(g) {
+    var a = Array.from(g);
+    return a.length <= GAP_MAX && !a.some(isWs);
+  }
+  /* query.rs's joint_parts: [offset, key, prefix] of the keys that decide a
+     Chinese string with other characters, or null when the text decides. */
+  function jointParts(s) {
+    var items = stream(s), m = items.length;
+    if (!m) return null;
+    var gap = function (k) { return s.slice(k === 0 ? 0 : items[k - 1].end, k === m ? s.length : items[k].start); };
+    var loneJoiner = function (g) { var a = Array.from(g); return a.length === 1 && isJoiner(a[0]); };
+    var first = items[0], last = items[m - 1], g0 = gap(0), gm = gap(m);
+    if (!gapOk(g0) || !gapOk(gm)) return null;
+    if (!first.han && (m < 2 || !items[1].han || loneJoiner(g0))) return null;
+    if (!last.han && gm && (m < 2 || !items[m - 2].han || loneJoiner(gm))) return null;
+    var out = [];
+    if (g0) out.push([0, s.slice(0, first.end), false]);
+    for (var k = 1; k < m; k++) {
+      if (!gapOk(gap(k))) return null;
+      out.push([k - 1, s.slice(items[k - 1].start, items[k].end), k === m - 1 && !last.han && !gm]);
+    }
+    if (gm) out.push([m - 1, s.slice(last.start), true]);
+    return out;
+  }
   function decodeVarints(s) {
     var out = [], v = 0, mul = 1;
     for (var i = 0; i < s.length; i++) {
@@ -346,9 +372,16 @@
       return { id: first + k, url: r[1] ? url + '#' + r[1] : url, title: p.s[r[2]], heading: p.s[r[3]], text: r[4] };
     });
   };
-  /* Dictionary entries [key, postings] equal to `key` or starting with it. */
+  /* Dictionary entries [key, postings] equal to `key` or starting with it
+     (the words that start with a word: not the joints that do). */
+  /* query.rs's is_word_key: a key that is one word. */
+  function isWordKey(key) {
+    var items = stream(key);
+    return items.length === 1 && !items[0].han && items[0].text.length === key.length;
+  }
   Engine.prototype.lookup = function (key, prefix) {
     var tk = this.main.tk, first = Math.max(upperBound(tk, key) - 1, 0), last = first;
+    var word = prefix && isWordKey(key);
     if (prefix) while (last + 1 < tk.length && tk[last + 1].startsWith(key)) last++;
     var loads = [];
     for (var p = first; p <= last; p++) loads.push(this.part(p));
@@ -357,8 +390,9 @@
       parts.forEach(function (part) {
         for (var i = lowerBound(part.keys, key); i < part.keys.length; i++) {
           var k = part.keys[i];
-          if (k === key || (prefix && k.startsWith(key))) out.push([k, part.posts[i]]);
-          else break;
+          if (k === key || (prefix && k.startsWith(key))) {
+            if (!word || k === key || isWordKey(k)) out.push([k, part.posts[i]]);
+          } else break;
         }
       });
       return out;
@@ -481,6 +515,13 @@
       if (oneRun && Array.from(term.s).length > 2) {
         return Promise.all(runBigrams(term.s).map(function (g) { return self.lookup(g, false); })).then(function (parts) {
           var h = consecutive(parts);
+          return [h, true, df(h)];
+        });
+      }
+      var jp = oneRun ? null : jointParts(term.s);
+      if (jp) {
+        return Promise.all(jp.map(function (m) { return self.lookup(m[1], m[2]); })).then(function (looked) {
+          var h = atOffsets(jp.map(function (m, i) { return [m[0], looked[i]]; }));
           return [h, true, df(h)];
         });
       }
