@@ -39,7 +39,7 @@ use crate::Result;
 pub const DIR: &str = ".gongkai-cache";
 
 /// Bumped whenever what the cache holds changes shape.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// A file modified this close to the moment its fingerprint was taken may
 /// be modified again within the file system's timestamp granularity

@@ -624,7 +624,7 @@ pub fn search_files_of(
     summaries: &[Summary],
 ) -> Vec<(String, Vec<u8>)> {
     let b = Build::new(site, theme, summaries, true);
-    crate::search::build_index_with(&pages::search::records(&b), &pages::search::doc_facts(&b))
+    pages::search::index_files(&b)
 }
 
 /// What the search index is made from: every paragraph, heading and box
