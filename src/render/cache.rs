@@ -399,9 +399,15 @@ pub fn incremental(
     }) else {
         return Ok(Outcome::Full);
     };
-    let catalog_before = content::catalog::Catalog {
-        entries: cached.iter().map(|c| c.0.clone()).collect(),
-    };
+    let mut entries = Vec::with_capacity(cached.len());
+    let mut summaries = Vec::with_capacity(cached.len());
+    let mut doc_warnings = Vec::with_capacity(cached.len());
+    for (e, s, w) in cached {
+        entries.push(e);
+        summaries.push(s);
+        doc_warnings.push(w);
+    }
+    let catalog_before = content::catalog::Catalog { entries };
     let index_of: BTreeMap<PathBuf, usize> = prints
         .iter()
         .enumerate()
@@ -413,44 +419,56 @@ pub fn incremental(
             if read.contains(&i) {
                 return None;
             }
-            let (entry, _, warnings) = &cached[i];
             Some(content::Reused {
-                entry: entry.clone(),
-                warnings: warnings.clone(),
+                entry: catalog_before.entries[i].clone(),
+                warnings: doc_warnings[i].clone(),
             })
         })
     };
     let site = load(&changed)?;
     let langs = super::Languages::from_config(&site.config);
     let theme = super::Theme::load(&opts.root, &site.config.theme, &langs.codes())?;
-    let summarize = |site: &Site, read: &BTreeSet<usize>| -> Vec<Summary> {
-        let b = super::Build::new(site, &theme, &[], true);
-        (0..site.catalog.entries.len())
-            .map(|i| match site.document(i) {
-                Some(d) if read.contains(&i) => {
-                    b.summarize(d, crate::references::collect_document(&site.references, d))
+    // The summaries: the cached ones, the changed documents' made again
+    // (`before` keeps theirs as cached).
+    let changed_v: Vec<usize> = changed.iter().copied().collect();
+    let before: Vec<Summary> = {
+        let b = super::Build::new(&site, &theme, &[], true);
+        changed_v
+            .iter()
+            .map(|&i| match site.document(i) {
+                Some(d) => {
+                    let now =
+                        b.summarize(d, crate::references::collect_document(&site.references, d));
+                    std::mem::replace(&mut summaries[i], now)
                 }
-                _ => cached[i].1.clone(),
+                None => summaries[i].clone(),
             })
             .collect()
     };
-    let summaries = summarize(&site, &changed);
-    let changed_v: Vec<usize> = changed.iter().copied().collect();
-    let before: Vec<&Summary> = changed_v.iter().map(|&i| &cached[i].1).collect();
+    let before_refs: Vec<&Summary> = before.iter().collect();
     let after: Vec<&Summary> = changed_v.iter().map(|&i| &summaries[i]).collect();
-    let Some(affected) =
-        super::affected(&catalog_before, &site.catalog, &before, &after, &changed_v)
-    else {
+    let Some(affected) = super::affected(
+        &catalog_before,
+        &site.catalog,
+        &before_refs,
+        &after,
+        &changed_v,
+    ) else {
         return Ok(Outcome::Full);
     };
-    // Documents whose backlinks changed are read too, to render their pages.
+    // The search index is made from the documents' records and the
+    // catalog's facts: unchanged when the changed documents' are.
+    let same_index = changed_v.iter().zip(&before).all(|(&i, was)| {
+        was.records_hash == summaries[i].records_hash
+            && catalog_before.entries[i] == site.catalog.entries[i]
+    });
+    // Documents whose backlinks changed are read too, to render their
+    // pages (their summaries are the cached ones).
     let read: BTreeSet<usize> = affected.iter().copied().collect();
-    let (site, summaries) = if read.len() > changed.len() {
-        let site = load(&read)?;
-        let s = summarize(&site, &changed);
-        (site, s)
+    let site = if read.len() > changed.len() {
+        load(&read)?
     } else {
-        (site, summaries)
+        site
     };
     let memory = output::Memory::default();
     super::render_scope(
@@ -462,9 +480,12 @@ pub fn incremental(
         &memory,
     )?;
     let mut files = memory.into_files();
-    files.extend(super::search_files_of(&site, &theme, &summaries));
+    if !same_index {
+        files.extend(super::search_files_of(&site, &theme, &summaries));
+    }
     // What the new output holds: the old files, less the pages of the
-    // documents made again and the old search index, plus what was made.
+    // documents made again and the old search index (when made again),
+    // plus what was made.
     let routes = super::Routes::new(&site.config.base_url);
     let remade: Vec<String> = affected
         .iter()
@@ -485,7 +506,7 @@ pub fn incremental(
         .filter(|p| !made.contains(p.as_str()))
         .filter(|p| {
             remade.iter().any(|r| p.starts_with(r.as_str()))
-                || p.starts_with(search_dir)
+                || (!same_index && p.starts_with(search_dir))
                 || super::is_sitemap_file(p)
         })
         .cloned()
