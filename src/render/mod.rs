@@ -146,6 +146,21 @@ pub trait PageKind: Sync {
         doc: Option<&Document>,
         out: &mut Vec<Out>,
     ) -> Result<()>;
+    /// `make`, each page or file handed to `put` as it is made. A kind
+    /// whose output is large (the search index) makes its files one by one
+    /// here, so that they are written before the next is made.
+    fn make_each(
+        &self,
+        b: &Build,
+        lang: &Language,
+        doc: Option<&Document>,
+        put: &mut dyn FnMut(Out),
+    ) -> Result<()> {
+        let mut out = Vec::new();
+        self.make(b, lang, doc, &mut out)?;
+        out.into_iter().for_each(put);
+        Ok(())
+    }
 }
 
 /// What to render.
@@ -556,26 +571,23 @@ pub fn render_scope(
     let rendered: Vec<Result<(String, usize)>> = tasks
         .into_par_iter()
         .flat_map_iter(|(kind, lang, doc)| {
-            let mut out = Vec::new();
-            let made = kind.make(&b, lang, doc.and_then(|d| site.document(d)), &mut out);
-            let results: Vec<Result<(String, usize)>> = match made {
+            let mut results: Vec<Result<(String, usize)>> = Vec::new();
+            let made = kind.make_each(&b, lang, doc.and_then(|d| site.document(d)), &mut |o| {
+                results.push(match o {
+                    Out::Page {
+                        path,
+                        template,
+                        ctx,
+                    } => theme
+                        .render_bytes(template, &ctx, minify)
+                        .and_then(|bytes| put(path, &bytes)),
+                    Out::File { path, bytes } => put(path, &bytes),
+                })
+            });
+            match made {
                 Err(e) => vec![Err(e)],
-                Ok(()) => out
-                    .into_iter()
-                    .map(|o| match o {
-                        Out::Page {
-                            path,
-                            template,
-                            ctx,
-                        } => {
-                            let bytes = theme.render_bytes(template, &ctx, minify)?;
-                            put(path, &bytes)
-                        }
-                        Out::File { path, bytes } => put(path, &bytes),
-                    })
-                    .collect(),
-            };
-            results
+                Ok(()) => results,
+            }
         })
         .collect();
     let mut written = Vec::with_capacity(rendered.len() + 1);

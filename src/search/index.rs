@@ -156,8 +156,8 @@ fn postings(
     recs: &[RecordRef],
     start: u32,
     fields: &HashMap<&str, Vec<String>>,
-) -> (Vec<HashMap<String, Run>>, Vec<usize>) {
-    let mut shards: Vec<HashMap<String, Run>> = (0..SHARDS).map(|_| HashMap::new()).collect();
+) -> (Vec<HashMap<Box<str>, Run>>, Vec<usize>) {
+    let mut shards: Vec<HashMap<Box<str>, Run>> = (0..SHARDS).map(|_| HashMap::new()).collect();
     let mut lens = Vec::with_capacity(recs.len());
     for (n, r) in recs.iter().enumerate() {
         let id = start + n as u32;
@@ -171,7 +171,7 @@ fn postings(
                     run.last = id;
                     run
                 }
-                None => map.entry(k.to_string()).or_insert(Run {
+                None => map.entry(k.into()).or_insert(Run {
                     first: id,
                     last: id,
                     rest: String::new(),
@@ -188,22 +188,50 @@ fn postings(
     (shards, lens)
 }
 
+/// One key's postings from its runs, in record order, in a string of
+/// exactly their size.
+fn join(runs: Vec<Run>) -> String {
+    let gap = |i: usize| match i {
+        0 => runs[0].first as u64 + 1,
+        i => (runs[i].first - runs[i - 1].last) as u64,
+    };
+    let len: usize = (0..runs.len())
+        .map(|i| varint_len(gap(i)) + runs[i].rest.len())
+        .sum();
+    let mut s = String::with_capacity(len);
+    for (i, run) in runs.iter().enumerate() {
+        push_varint(&mut s, gap(i));
+        s.push_str(&run.rest);
+    }
+    s
+}
+
+/// How many digits `push_varint` writes for `v`.
+fn varint_len(mut v: u64) -> usize {
+    let mut n = 1;
+    while v >= 32 {
+        v >>= 5;
+        n += 1;
+    }
+    n
+}
+
 /// Every key with its postings (record numbers ascending, the first gap
 /// from -1), and the length of every record: runs of records analysed on
 /// every core, then each shard's runs joined in record order.
-fn dictionary(recs: &[RecordRef]) -> (Vec<(String, String)>, Vec<usize>) {
+fn dictionary(recs: &[RecordRef]) -> (Vec<(Box<str>, String)>, Vec<usize>) {
     let fields = field_keys(recs);
     let size = recs
         .len()
         .div_ceil(4 * rayon::current_num_threads())
         .max(RUN_MIN);
-    let runs: Vec<(Vec<HashMap<String, Run>>, Vec<usize>)> = recs
+    let runs: Vec<(Vec<HashMap<Box<str>, Run>>, Vec<usize>)> = recs
         .par_chunks(size)
         .enumerate()
         .map(|(i, c)| postings(c, (i * size) as u32, &fields))
         .collect();
     let mut lens = Vec::with_capacity(recs.len());
-    let mut by_shard: Vec<Vec<HashMap<String, Run>>> = (0..SHARDS).map(|_| Vec::new()).collect();
+    let mut by_shard: Vec<Vec<HashMap<Box<str>, Run>>> = (0..SHARDS).map(|_| Vec::new()).collect();
     for (shards, l) in runs {
         lens.extend(l);
         for (s, m) in shards.into_iter().enumerate() {
@@ -213,25 +241,13 @@ fn dictionary(recs: &[RecordRef]) -> (Vec<(String, String)>, Vec<usize>) {
     let dict = by_shard
         .into_par_iter()
         .flat_map_iter(|maps| {
-            let mut joined: HashMap<String, (u32, String)> = HashMap::new();
+            let mut runs: HashMap<Box<str>, Vec<Run>> = HashMap::new();
             for m in maps {
                 for (k, run) in m {
-                    match joined.get_mut(&k) {
-                        Some((last, s)) => {
-                            push_varint(s, (run.first - *last) as u64);
-                            s.push_str(&run.rest);
-                            *last = run.last;
-                        }
-                        None => {
-                            let mut s = String::with_capacity(run.rest.len() + 4);
-                            push_varint(&mut s, run.first as u64 + 1);
-                            s.push_str(&run.rest);
-                            joined.insert(k, (run.last, s));
-                        }
-                    }
+                    runs.entry(k).or_default().push(run);
                 }
             }
-            joined.into_iter().map(|(k, (_, s))| (k, s))
+            runs.into_iter().map(|(k, runs)| (k, join(runs)))
         })
         .collect();
     (dict, lens)
@@ -266,11 +282,24 @@ fn chunk<T>(items: Vec<(usize, T)>, target: usize) -> Vec<Vec<T>> {
 }
 
 pub fn build(records: &[RecordRef], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    build_each(records, facts, &mut |path, bytes| files.push((path, bytes)));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// `build`, each file handed to `emit` as soon as it is made (the main
+/// file last), so that a large index is never whole in memory.
+pub fn build_each(
+    records: &[RecordRef],
+    facts: &[DocFacts],
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
     let recs = ordered(records);
     let (mut dict, lens_of) = dictionary(&recs);
     // JS compares strings by UTF-16 code units; so must the sorted keys.
     dict.sort_by_cached_key(|(k, _)| k.encode_utf16().collect::<Vec<u16>>());
-    let encoded: Vec<(usize, (String, String))> = dict
+    let encoded: Vec<(usize, (Box<str>, String))> = dict
         .into_iter()
         .map(|(k, s)| (k.len() + s.len() + 2, (k, s)))
         .collect();
@@ -292,7 +321,6 @@ pub fn build(records: &[RecordRef], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)
     };
     // Each part becomes its file as soon as it is made (or stays whole,
     // to go inline into the main file).
-    let mut files = Vec::new();
     let mut names = Vec::new();
     let mut inline = serde_json::Map::new();
     let mut part = |name: String, value: Value| {
@@ -304,7 +332,7 @@ pub fn build(records: &[RecordRef], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)
             drop(value);
             let name = format!("{name}.{:08x}", fnv(body.as_bytes()));
             let js = format!("{PART_PREFIX}[\"{name}\"]={body};\n");
-            files.push((format!("{PARTS_DIR}{name}.js"), js.into_bytes()));
+            emit(format!("{PARTS_DIR}{name}.js"), js.into_bytes());
             names.push(name);
         }
     };
@@ -315,7 +343,7 @@ pub fn build(records: &[RecordRef], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)
         } else {
             group[0].0.to_string()
         });
-        let k: Vec<&str> = group.iter().map(|g| g.0.as_str()).collect();
+        let k: Vec<&str> = group.iter().map(|g| &*g.0).collect();
         let p: Vec<&str> = group.iter().map(|g| g.1.as_str()).collect();
         part(
             format!("t{n_parts}"),
@@ -431,7 +459,5 @@ pub fn build(records: &[RecordRef], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)
         main["inline"] = Value::Object(inline);
     }
     let js = format!("window.GONGKAI_SEARCH={};\n", json_str(&main));
-    files.push((MAIN_FILE.to_string(), js.into_bytes()));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    emit(MAIN_FILE.to_string(), js.into_bytes());
 }

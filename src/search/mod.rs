@@ -180,6 +180,16 @@ pub fn build_index_with(records: &[RecordRef], docs: &[DocFacts]) -> Vec<(String
     index::build(records, docs)
 }
 
+/// `build_index_with`, each file handed to `emit` as it is made (the main
+/// file last), in no particular order otherwise.
+pub fn build_index_each(
+    records: &[RecordRef],
+    docs: &[DocFacts],
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
+    index::build_each(records, docs, emit)
+}
+
 /// JSON made safe inside a classic script: no `</script>`, no `<!--`, no
 /// U+2028/9. Only escapes inside JSON strings, where `<` and `\u003c` mean
 /// the same, so the data is unchanged.

@@ -59,13 +59,26 @@ impl PageKind for SearchIndex {
     fn make(
         &self,
         b: &Build,
-        _: &Language,
-        _: Option<&Document>,
+        lang: &Language,
+        doc: Option<&Document>,
         out: &mut Vec<Out>,
     ) -> Result<()> {
-        for (path, bytes) in index_files(b) {
-            out.push(Out::File { path, bytes });
-        }
+        self.make_each(b, lang, doc, &mut |o| out.push(o))
+    }
+
+    fn make_each(
+        &self,
+        b: &Build,
+        _: &Language,
+        _: Option<&Document>,
+        put: &mut dyn FnMut(Out),
+    ) -> Result<()> {
+        let site: Vec<Vec<Record>> = b.langs.all.iter().map(|l| site_records(b, l)).collect();
+        crate::search::build_index_each(
+            &record_refs(b, &site),
+            &doc_facts(b),
+            &mut |path, bytes| put(Out::File { path, bytes }),
+        );
         Ok(())
     }
 }
