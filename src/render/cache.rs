@@ -480,12 +480,9 @@ pub fn incremental(
         &memory,
     )?;
     let mut files = memory.into_files();
-    if !same_index {
-        files.extend(super::search_files_of(&site, &theme, &summaries));
-    }
     // What the new output holds: the old files, less the pages of the
-    // documents made again and the old search index (when made again),
-    // plus what was made.
+    // documents made again, plus what was made (the search index, when
+    // made again, is written as it is made, below).
     let routes = super::Routes::new(&site.config.base_url);
     let remade: Vec<String> = affected
         .iter()
@@ -499,16 +496,11 @@ pub fn incremental(
         })
         .collect();
     let made: BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let search_dir = crate::search::PARTS_DIR;
     let stale: Vec<String> = state
         .files
         .keys()
         .filter(|p| !made.contains(p.as_str()))
-        .filter(|p| {
-            remade.iter().any(|r| p.starts_with(r.as_str()))
-                || (!same_index && p.starts_with(search_dir))
-                || super::is_sitemap_file(p)
-        })
+        .filter(|p| remade.iter().any(|r| p.starts_with(r.as_str())) || super::is_sitemap_file(p))
         .cloned()
         .collect();
     let mut listing: BTreeMap<String, u64> = state.files.clone();
@@ -539,7 +531,21 @@ pub fn incremental(
         path: dir.join("state.bin"),
         source: e,
     })?;
-    let written = apply(&out, &files, &stale)?;
+    let mut written = apply(&out, &files, &stale)?;
+    if !same_index {
+        let (n, index) = apply_index(&out, &site, &theme, &summaries)?;
+        written += n;
+        let old: Vec<String> = listing
+            .keys()
+            .filter(|p| p.starts_with(crate::search::PARTS_DIR) && !index.contains_key(*p))
+            .cloned()
+            .collect();
+        apply(&out, &[], &old)?;
+        for p in &old {
+            listing.remove(p);
+        }
+        listing.extend(index);
+    }
     for &i in &read {
         let e = &site.catalog.entries[i];
         let warnings = &site.document_warnings[i];
@@ -572,27 +578,7 @@ fn apply(out: &Path, files: &[(String, Vec<u8>)], stale: &[String]) -> Result<us
     use rayon::prelude::*;
     let results: Vec<Result<bool>> = files
         .par_iter()
-        .map(|(rel, bytes)| {
-            let path = out.join(rel);
-            let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
-                && std::fs::read(&path).is_ok_and(|b| b == *bytes);
-            if same {
-                return Ok(false);
-            }
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| crate::Error::Io {
-                    action: "create",
-                    path: parent.to_path_buf(),
-                    source: e,
-                })?;
-            }
-            write_file(&path, bytes).map_err(|e| crate::Error::Io {
-                action: "write",
-                path: path.clone(),
-                source: e,
-            })?;
-            Ok(true)
-        })
+        .map(|(rel, bytes)| put_file(out, rel, bytes))
         .collect();
     let mut written = 0;
     for r in results {
@@ -612,6 +598,57 @@ fn apply(out: &Path, files: &[(String, Vec<u8>)], stale: &[String]) -> Result<us
         }
     }
     Ok(written)
+}
+
+/// Writes one file of the output unless it holds these bytes already;
+/// returns whether it wrote.
+fn put_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
+    let path = out.join(rel);
+    let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(&path).is_ok_and(|b| b == *bytes);
+    if same {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| crate::Error::Io {
+            action: "create",
+            path: parent.to_path_buf(),
+            source: e,
+        })?;
+    }
+    write_file(&path, bytes).map_err(|e| crate::Error::Io {
+        action: "write",
+        path: path.clone(),
+        source: e,
+    })?;
+    Ok(true)
+}
+
+/// Makes the search index, writing each of its files that differs from
+/// the output's as soon as it is made (the index is never whole in
+/// memory); returns how many it wrote and the size of each.
+fn apply_index(
+    out: &Path,
+    site: &Site,
+    theme: &super::Theme,
+    summaries: &[Summary],
+) -> Result<(usize, BTreeMap<String, u64>)> {
+    let mut sizes = BTreeMap::new();
+    let mut written = 0;
+    let mut failed = None;
+    super::search_files_each(site, theme, summaries, &mut |rel, bytes| {
+        if failed.is_none() {
+            match put_file(out, &rel, &bytes) {
+                Ok(w) => written += w as usize,
+                Err(e) => failed = Some(e),
+            }
+        }
+        sizes.insert(rel, bytes.len() as u64);
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok((written, sizes)),
+    }
 }
 
 fn report(files: &BTreeMap<String, u64>, warnings: Vec<Diagnostic>, written: usize) -> BuildReport {

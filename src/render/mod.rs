@@ -635,8 +635,28 @@ pub fn search_files_of(
     theme: &Theme,
     summaries: &[Summary],
 ) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    search_files_each(site, theme, summaries, &mut |path, bytes| {
+        files.push((path, bytes))
+    });
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// `search_files_of`, each file handed to `emit` as it is made.
+pub fn search_files_each(
+    site: &Site,
+    theme: &Theme,
+    summaries: &[Summary],
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
     let b = Build::new(site, theme, summaries, true);
-    pages::search::index_files(&b)
+    let made = pages::search::SearchIndex.make_each(&b, b.langs.authority(), None, &mut |o| {
+        if let Out::File { path, bytes } = o {
+            emit(path, bytes)
+        }
+    });
+    debug_assert!(made.is_ok(), "the search index has no errors");
 }
 
 /// What the search index is made from: every paragraph, heading and box

@@ -120,13 +120,6 @@ fn record_refs<'a>(b: &'a Build, site: &'a [Vec<Record>]) -> Vec<RecordRef<'a>> 
     out
 }
 
-/// The search index's files, from the summaries' records and the site's
-/// own, fed to the index without a copy.
-pub fn index_files(b: &Build) -> Vec<(String, Vec<u8>)> {
-    let site: Vec<Vec<Record>> = b.langs.all.iter().map(|l| site_records(b, l)).collect();
-    crate::search::build_index_with(&record_refs(b, &site), &doc_facts(b))
-}
-
 /// The search records of the pages that belong to no document: each
 /// registry entry's page (its title and 文号) and the glossary's terms.
 pub fn site_records(b: &Build, lang: &Language) -> Vec<Record> {
