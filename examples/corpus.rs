@@ -645,7 +645,8 @@ fn write_document(
     let id = format!("plan-{:05}", k + 1);
     let month = 1 + rng.below(11) as u32;
     let day = 1 + rng.below(26) as u32;
-    let pub_day = day + 1 + rng.below(3) as u32;
+    // (2023 is no leap year: published by 28 February at the latest.)
+    let pub_day = (day + 1 + rng.below(3) as u32).min(if month == 2 { 28 } else { 31 });
     let serial = k + 2;
     let mut fig = BTreeMap::new();
     for f in figures {

@@ -39,7 +39,7 @@ use crate::Result;
 pub const DIR: &str = ".gongkai-cache";
 
 /// Bumped whenever what the cache holds changes shape.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// A file modified this close to the moment its fingerprint was taken may
 /// be modified again within the file system's timestamp granularity
@@ -399,9 +399,15 @@ pub fn incremental(
     }) else {
         return Ok(Outcome::Full);
     };
-    let catalog_before = content::catalog::Catalog {
-        entries: cached.iter().map(|c| c.0.clone()).collect(),
-    };
+    let mut entries = Vec::with_capacity(cached.len());
+    let mut summaries = Vec::with_capacity(cached.len());
+    let mut doc_warnings = Vec::with_capacity(cached.len());
+    for (e, s, w) in cached {
+        entries.push(e);
+        summaries.push(s);
+        doc_warnings.push(w);
+    }
+    let catalog_before = content::catalog::Catalog { entries };
     let index_of: BTreeMap<PathBuf, usize> = prints
         .iter()
         .enumerate()
@@ -413,44 +419,56 @@ pub fn incremental(
             if read.contains(&i) {
                 return None;
             }
-            let (entry, _, warnings) = &cached[i];
             Some(content::Reused {
-                entry: entry.clone(),
-                warnings: warnings.clone(),
+                entry: catalog_before.entries[i].clone(),
+                warnings: doc_warnings[i].clone(),
             })
         })
     };
     let site = load(&changed)?;
     let langs = super::Languages::from_config(&site.config);
     let theme = super::Theme::load(&opts.root, &site.config.theme, &langs.codes())?;
-    let summarize = |site: &Site, read: &BTreeSet<usize>| -> Result<Vec<Summary>> {
-        let b = super::Build::new(site, &theme, &[], true);
-        (0..site.catalog.entries.len())
-            .map(|i| match site.document(i) {
-                Some(d) if read.contains(&i) => {
-                    b.summarize(d, crate::references::collect_document(&site.references, d))
-                }
-                _ => Ok(cached[i].1.clone()),
-            })
-            .collect()
-    };
-    let summaries = summarize(&site, &changed)?;
+    // The summaries: the cached ones, the changed documents' made again
+    // (`before` keeps theirs as cached).
     let changed_v: Vec<usize> = changed.iter().copied().collect();
-    let before: Vec<&Summary> = changed_v.iter().map(|&i| &cached[i].1).collect();
+    let before: Vec<Summary> = {
+        let b = super::Build::new(&site, &theme, &[], true);
+        changed_v
+            .iter()
+            .map(|&i| match site.document(i) {
+                Some(d) => {
+                    let now =
+                        b.summarize(d, crate::references::collect_document(&site.references, d))?;
+                    Ok(std::mem::replace(&mut summaries[i], now))
+                }
+                None => Ok(summaries[i].clone()),
+            })
+            .collect::<Result<_>>()?
+    };
+    let before_refs: Vec<&Summary> = before.iter().collect();
     let after: Vec<&Summary> = changed_v.iter().map(|&i| &summaries[i]).collect();
-    let Some(affected) =
-        super::affected(&catalog_before, &site.catalog, &before, &after, &changed_v)
-    else {
+    let Some(affected) = super::affected(
+        &catalog_before,
+        &site.catalog,
+        &before_refs,
+        &after,
+        &changed_v,
+    ) else {
         return Ok(Outcome::Full);
     };
-    // Documents whose backlinks changed are read too, to render their pages.
+    // The search index is made from the documents' records and the
+    // catalog's facts: unchanged when the changed documents' are.
+    let same_index = changed_v.iter().zip(&before).all(|(&i, was)| {
+        was.records_hash == summaries[i].records_hash
+            && catalog_before.entries[i] == site.catalog.entries[i]
+    });
+    // Documents whose backlinks changed are read too, to render their
+    // pages (their summaries are the cached ones).
     let read: BTreeSet<usize> = affected.iter().copied().collect();
-    let (site, summaries) = if read.len() > changed.len() {
-        let site = load(&read)?;
-        let s = summarize(&site, &changed)?;
-        (site, s)
+    let site = if read.len() > changed.len() {
+        load(&read)?
     } else {
-        (site, summaries)
+        site
     };
     let memory = output::Memory::default();
     super::render_scope(
@@ -462,9 +480,9 @@ pub fn incremental(
         &memory,
     )?;
     let mut files = memory.into_files();
-    files.extend(super::search_files_of(&site, &theme, &summaries));
     // What the new output holds: the old files, less the pages of the
-    // documents made again and the old search index, plus what was made.
+    // documents made again, plus what was made (the search index, when
+    // made again, is written as it is made, below).
     let routes = super::Routes::new(&site.config.base_url);
     let remade: Vec<String> = affected
         .iter()
@@ -478,16 +496,11 @@ pub fn incremental(
         })
         .collect();
     let made: BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let search_dir = crate::search::PARTS_DIR;
     let stale: Vec<String> = state
         .files
         .keys()
         .filter(|p| !made.contains(p.as_str()))
-        .filter(|p| {
-            remade.iter().any(|r| p.starts_with(r.as_str()))
-                || p.starts_with(search_dir)
-                || super::is_sitemap_file(p)
-        })
+        .filter(|p| remade.iter().any(|r| p.starts_with(r.as_str())) || super::is_sitemap_file(p))
         .cloned()
         .collect();
     let mut listing: BTreeMap<String, u64> = state.files.clone();
@@ -518,7 +531,21 @@ pub fn incremental(
         path: dir.join("state.bin"),
         source: e,
     })?;
-    let written = apply(&out, &files, &stale)?;
+    let mut written = apply(&out, &files, &stale)?;
+    if !same_index {
+        let (n, index) = apply_index(&out, &site, &theme, &summaries)?;
+        written += n;
+        let old: Vec<String> = listing
+            .keys()
+            .filter(|p| p.starts_with(crate::search::PARTS_DIR) && !index.contains_key(*p))
+            .cloned()
+            .collect();
+        apply(&out, &[], &old)?;
+        for p in &old {
+            listing.remove(p);
+        }
+        listing.extend(index);
+    }
     for &i in &read {
         let e = &site.catalog.entries[i];
         let warnings = &site.document_warnings[i];
@@ -551,27 +578,7 @@ fn apply(out: &Path, files: &[(String, Vec<u8>)], stale: &[String]) -> Result<us
     use rayon::prelude::*;
     let results: Vec<Result<bool>> = files
         .par_iter()
-        .map(|(rel, bytes)| {
-            let path = out.join(rel);
-            let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
-                && std::fs::read(&path).is_ok_and(|b| b == *bytes);
-            if same {
-                return Ok(false);
-            }
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| crate::Error::Io {
-                    action: "create",
-                    path: parent.to_path_buf(),
-                    source: e,
-                })?;
-            }
-            write_file(&path, bytes).map_err(|e| crate::Error::Io {
-                action: "write",
-                path: path.clone(),
-                source: e,
-            })?;
-            Ok(true)
-        })
+        .map(|(rel, bytes)| put_file(out, rel, bytes))
         .collect();
     let mut written = 0;
     for r in results {
@@ -591,6 +598,57 @@ fn apply(out: &Path, files: &[(String, Vec<u8>)], stale: &[String]) -> Result<us
         }
     }
     Ok(written)
+}
+
+/// Writes one file of the output unless it holds these bytes already;
+/// returns whether it wrote.
+fn put_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
+    let path = out.join(rel);
+    let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(&path).is_ok_and(|b| b == *bytes);
+    if same {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| crate::Error::Io {
+            action: "create",
+            path: parent.to_path_buf(),
+            source: e,
+        })?;
+    }
+    write_file(&path, bytes).map_err(|e| crate::Error::Io {
+        action: "write",
+        path: path.clone(),
+        source: e,
+    })?;
+    Ok(true)
+}
+
+/// Makes the search index, writing each of its files that differs from
+/// the output's as soon as it is made (the index is never whole in
+/// memory); returns how many it wrote and the size of each.
+fn apply_index(
+    out: &Path,
+    site: &Site,
+    theme: &super::Theme,
+    summaries: &[Summary],
+) -> Result<(usize, BTreeMap<String, u64>)> {
+    let mut sizes = BTreeMap::new();
+    let mut written = 0;
+    let mut failed = None;
+    super::search_files_each(site, theme, summaries, &mut |rel, bytes| {
+        if failed.is_none() {
+            match put_file(out, &rel, &bytes) {
+                Ok(w) => written += w as usize,
+                Err(e) => failed = Some(e),
+            }
+        }
+        sizes.insert(rel, bytes.len() as u64);
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok((written, sizes)),
+    }
 }
 
 fn report(files: &BTreeMap<String, u64>, warnings: Vec<Diagnostic>, written: usize) -> BuildReport {

@@ -146,6 +146,21 @@ pub trait PageKind: Sync {
         doc: Option<&Document>,
         out: &mut Vec<Out>,
     ) -> Result<()>;
+    /// `make`, each page or file handed to `put` as it is made. A kind
+    /// whose output is large (the search index) makes its files one by one
+    /// here, so that they are written before the next is made.
+    fn make_each(
+        &self,
+        b: &Build,
+        lang: &Language,
+        doc: Option<&Document>,
+        put: &mut dyn FnMut(Out),
+    ) -> Result<()> {
+        let mut out = Vec::new();
+        self.make(b, lang, doc, &mut out)?;
+        out.into_iter().for_each(put);
+        Ok(())
+    }
 }
 
 /// What to render.
@@ -556,26 +571,23 @@ pub fn render_scope(
     let rendered: Vec<Result<(String, usize)>> = tasks
         .into_par_iter()
         .flat_map_iter(|(kind, lang, doc)| {
-            let mut out = Vec::new();
-            let made = kind.make(&b, lang, doc.and_then(|d| site.document(d)), &mut out);
-            let results: Vec<Result<(String, usize)>> = match made {
+            let mut results: Vec<Result<(String, usize)>> = Vec::new();
+            let made = kind.make_each(&b, lang, doc.and_then(|d| site.document(d)), &mut |o| {
+                results.push(match o {
+                    Out::Page {
+                        path,
+                        template,
+                        ctx,
+                    } => theme
+                        .render_bytes(template, &ctx, minify)
+                        .and_then(|bytes| put(path, &bytes)),
+                    Out::File { path, bytes } => put(path, &bytes),
+                })
+            });
+            match made {
                 Err(e) => vec![Err(e)],
-                Ok(()) => out
-                    .into_iter()
-                    .map(|o| match o {
-                        Out::Page {
-                            path,
-                            template,
-                            ctx,
-                        } => {
-                            let bytes = theme.render_bytes(template, &ctx, minify)?;
-                            put(path, &bytes)
-                        }
-                        Out::File { path, bytes } => put(path, &bytes),
-                    })
-                    .collect(),
-            };
-            results
+                Ok(()) => results,
+            }
         })
         .collect();
     let mut written = Vec::with_capacity(rendered.len() + 1);
@@ -623,8 +635,28 @@ pub fn search_files_of(
     theme: &Theme,
     summaries: &[Summary],
 ) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    search_files_each(site, theme, summaries, &mut |path, bytes| {
+        files.push((path, bytes))
+    });
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// `search_files_of`, each file handed to `emit` as it is made.
+pub fn search_files_each(
+    site: &Site,
+    theme: &Theme,
+    summaries: &[Summary],
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
     let b = Build::new(site, theme, summaries, true);
-    crate::search::build_index_with(&pages::search::records(&b), &pages::search::doc_facts(&b))
+    let made = pages::search::SearchIndex.make_each(&b, b.langs.authority(), None, &mut |o| {
+        if let Out::File { path, bytes } = o {
+            emit(path, bytes)
+        }
+    });
+    debug_assert!(made.is_ok(), "the search index has no errors");
 }
 
 /// What the search index is made from: every paragraph, heading and box

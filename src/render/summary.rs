@@ -15,7 +15,7 @@ use super::Build;
 use crate::content::{Document, Kind};
 use crate::diagnostic::Result;
 use crate::references::Place;
-use crate::search::Record;
+use crate::search::{Record, RecordRef};
 
 /// One document's part in the site-wide pages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,13 +27,106 @@ pub struct Summary {
     /// The sections its citations stand in: by section id.
     pub sections: BTreeMap<String, PlaceSection>,
     /// Its search records, by language code (the languages it is in).
-    pub records: BTreeMap<String, Vec<Record>>,
+    pub records: BTreeMap<String, Records>,
     /// A hash of `records`: the search page's address of the index
     /// changes when any document's records do.
     pub records_hash: String,
     /// How far each translation is (the about page's table), one per
     /// language the site translates into, in the site's order.
     pub translation: Vec<crate::translate::status::DocStatus>,
+}
+
+/// A document's search records in one language, held compactly: each page,
+/// title and heading once, and every record's anchor and text one after
+/// another in one string (a library's records are most of what a build
+/// holds of its documents).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Records {
+    /// The pages, titles and headings, each once.
+    strings: Vec<String>,
+    /// Each record's anchor, then its text.
+    text: String,
+    rows: Vec<Row>,
+}
+
+/// One record of `Records`: its page, title and heading (in `strings`), and
+/// where its anchor and its text end in `text` (each starts where the one
+/// before ends).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+struct Row {
+    page: u32,
+    title: u32,
+    heading: u32,
+    anchor_end: u32,
+    text_end: u32,
+}
+
+impl Records {
+    pub fn new(records: &[Record]) -> Records {
+        fn string<'a>(
+            s: &'a str,
+            ix: &mut std::collections::HashMap<&'a str, u32>,
+            strings: &mut Vec<String>,
+        ) -> u32 {
+            *ix.entry(s).or_insert_with(|| {
+                strings.push(s.to_string());
+                (strings.len() - 1) as u32
+            })
+        }
+        let mut out = Records::default();
+        let mut ix = std::collections::HashMap::new();
+        for r in records {
+            let r = r.as_ref();
+            let page = string(r.page, &mut ix, &mut out.strings);
+            let title = string(r.title, &mut ix, &mut out.strings);
+            let heading = string(r.heading, &mut ix, &mut out.strings);
+            out.text.push_str(r.anchor);
+            let anchor_end = out.text.len() as u32;
+            out.text.push_str(r.text);
+            out.rows.push(Row {
+                page,
+                title,
+                heading,
+                anchor_end,
+                text_end: out.text.len() as u32,
+            });
+        }
+        out.strings.shrink_to_fit();
+        out.text.shrink_to_fit();
+        out.rows.shrink_to_fit();
+        out
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The records, as the index reads them.
+    pub fn iter<'a>(
+        &'a self,
+        lang: &'a str,
+        doc: &'a str,
+    ) -> impl Iterator<Item = RecordRef<'a>> + 'a {
+        let mut start = 0;
+        self.rows.iter().map(move |r| {
+            let (a, t) = (r.anchor_end as usize, r.text_end as usize);
+            let rec = RecordRef {
+                lang,
+                page: &self.strings[r.page as usize],
+                anchor: &self.text[start..a],
+                title: &self.strings[r.title as usize],
+                heading: &self.strings[r.heading as usize],
+                text: &self.text[a..t],
+                doc,
+            };
+            start = t;
+            rec
+        })
+    }
 }
 
 /// A section that holds citations, as a backlink names it.
@@ -85,11 +178,11 @@ impl Build<'_> {
             .map(|l| {
                 (
                     l.code.clone(),
-                    super::pages::search::document_records(self, doc, l),
+                    Records::new(&super::pages::search::document_records(self, doc, l)),
                 )
             })
             .collect();
-        let records_hash = hash_records(&records);
+        let records_hash = hash_records(&records, &doc.id);
         let translation = self
             .langs
             .all
@@ -123,7 +216,10 @@ impl Build<'_> {
                 super::pages::search::site_records(self, lang),
             );
         }
-        h.update(hash_records(&site).as_bytes());
+        let site = site
+            .iter()
+            .map(|(l, rs)| (l.as_str(), rs.iter().map(Record::as_ref)));
+        h.update(hash_of(site).as_bytes());
         let facts =
             serde_json::to_string(&super::pages::search::doc_facts(self)).expect("facts serialize");
         h.update(facts.as_bytes());
@@ -134,15 +230,45 @@ impl Build<'_> {
     }
 }
 
-fn hash_records(records: &BTreeMap<String, Vec<Record>>) -> String {
+fn hash_records(records: &BTreeMap<String, Records>, doc: &str) -> String {
+    hash_of(
+        records
+            .iter()
+            .map(|(lang, rs)| (lang.as_str(), rs.iter(lang, doc))),
+    )
+}
+
+/// The hash of records in languages: for each language its code, then each
+/// record's fields as (length, bytes), the URL as `page#anchor`.
+fn hash_of<'a, R: Iterator<Item = RecordRef<'a>>>(
+    langs: impl Iterator<Item = (&'a str, R)>,
+) -> String {
     use sha2::{Digest, Sha256};
+    fn field(h: &mut Sha256, parts: &[&str]) {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        h.update((len as u64).to_le_bytes());
+        for p in parts {
+            h.update(p.as_bytes());
+        }
+    }
     let mut h = Sha256::new();
-    for (lang, rs) in records {
+    for (lang, rs) in langs {
         h.update(lang.as_bytes());
         for r in rs {
-            for field in [&r.lang, &r.url, &r.title, &r.heading, &r.text, &r.doc] {
-                h.update((field.len() as u64).to_le_bytes());
-                h.update(field.as_bytes());
+            let url: &[&str] = if r.anchor.is_empty() {
+                &[r.page]
+            } else {
+                &[r.page, "#", r.anchor]
+            };
+            for f in [
+                &[r.lang][..],
+                url,
+                &[r.title],
+                &[r.heading],
+                &[r.text],
+                &[r.doc],
+            ] {
+                field(&mut h, f);
             }
         }
     }

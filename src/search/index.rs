@@ -3,7 +3,7 @@
 //! `mod.rs`; this file only has to agree with it.
 
 use super::text::{fold, is_han, is_word, stream, stream_len};
-use super::{script_safe, DocFacts, Record, MAIN_FILE, PARTS_DIR, PART_PREFIX};
+use super::{script_safe, DocFacts, RecordRef, MAIN_FILE, PARTS_DIR, PART_PREFIX};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -32,10 +32,10 @@ pub fn push_varint(out: &mut String, mut v: u64) {
 
 /// The distinct keys of each title and heading, sorted, computed once per
 /// string (every paragraph of a section repeats them).
-fn field_keys<'a>(recs: &[&'a Record]) -> HashMap<&'a str, Vec<String>> {
+fn field_keys<'a>(recs: &[RecordRef<'a>]) -> HashMap<&'a str, Vec<String>> {
     let mut out: HashMap<&str, Vec<String>> = HashMap::new();
     for r in recs {
-        for s in [r.title.as_str(), r.heading.as_str()] {
+        for s in [r.title, r.heading] {
             out.entry(s).or_insert_with(|| {
                 let f = fold(s);
                 let mut k: Vec<String> = positioned(&f)
@@ -182,10 +182,130 @@ fn analyse<'a>(
 
 /// Chinese records first, then the others, each in the given order: a
 /// language is then a range of record numbers.
-pub fn ordered(records: &[Record]) -> Vec<&Record> {
-    let mut v: Vec<&Record> = records.iter().filter(|r| r.lang == "zh").collect();
-    v.extend(records.iter().filter(|r| r.lang != "zh"));
+pub fn ordered<'a>(records: &[RecordRef<'a>]) -> Vec<RecordRef<'a>> {
+    let mut v: Vec<RecordRef> = records.iter().copied().filter(|r| r.lang == "zh").collect();
+    v.extend(records.iter().copied().filter(|r| r.lang != "zh"));
     v
+}
+
+/// One key's postings in a run of consecutive records: its first and last
+/// record numbers, and the postings but the first record's gap (which
+/// depends on the runs before).
+struct Run {
+    first: u32,
+    last: u32,
+    rest: String,
+}
+
+/// The keys are spread over this many shards, so that the runs are merged
+/// on every core.
+const SHARDS: usize = 16;
+
+/// Records per run: enough that each key's runs are few to merge.
+const RUN_MIN: usize = 1024;
+
+/// The encoded postings of `recs` (numbered from `start`) by key, in
+/// shards, and the length of each record. What is kept of a record is its
+/// postings: its folded text and keys are dropped once it is read.
+fn postings(
+    recs: &[RecordRef],
+    start: u32,
+    fields: &HashMap<&str, Vec<String>>,
+) -> (Vec<HashMap<Box<str>, Run>>, Vec<usize>) {
+    let mut shards: Vec<HashMap<Box<str>, Run>> = (0..SHARDS).map(|_| HashMap::new()).collect();
+    let mut lens = Vec::with_capacity(recs.len());
+    for (n, r) in recs.iter().enumerate() {
+        let id = start + n as u32;
+        let text = fold(r.text);
+        lens.push(stream_len(&text));
+        for (k, code, pos) in analyse(&text, &fields[r.title], &fields[r.heading]) {
+            let map = &mut shards[fnv(k.as_bytes()) as usize % SHARDS];
+            let run = match map.get_mut(k) {
+                Some(run) => {
+                    push_varint(&mut run.rest, (id - run.last) as u64);
+                    run.last = id;
+                    run
+                }
+                None => map.entry(k.into()).or_insert(Run {
+                    first: id,
+                    last: id,
+                    rest: String::new(),
+                }),
+            };
+            push_varint(&mut run.rest, code as u64);
+            let mut last = 0;
+            for p in pos {
+                push_varint(&mut run.rest, (p - last) as u64);
+                last = p;
+            }
+        }
+    }
+    (shards, lens)
+}
+
+/// One key's postings from its runs, in record order, in a string of
+/// exactly their size.
+fn join(runs: Vec<Run>) -> String {
+    let gap = |i: usize| match i {
+        0 => runs[0].first as u64 + 1,
+        i => (runs[i].first - runs[i - 1].last) as u64,
+    };
+    let len: usize = (0..runs.len())
+        .map(|i| varint_len(gap(i)) + runs[i].rest.len())
+        .sum();
+    let mut s = String::with_capacity(len);
+    for (i, run) in runs.iter().enumerate() {
+        push_varint(&mut s, gap(i));
+        s.push_str(&run.rest);
+    }
+    s
+}
+
+/// How many digits `push_varint` writes for `v`.
+fn varint_len(mut v: u64) -> usize {
+    let mut n = 1;
+    while v >= 32 {
+        v >>= 5;
+        n += 1;
+    }
+    n
+}
+
+/// Every key with its postings (record numbers ascending, the first gap
+/// from -1), and the length of every record: runs of records analysed on
+/// every core, then each shard's runs joined in record order.
+fn dictionary(recs: &[RecordRef]) -> (Vec<(Box<str>, String)>, Vec<usize>) {
+    let fields = field_keys(recs);
+    let size = recs
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(RUN_MIN);
+    let runs: Vec<(Vec<HashMap<Box<str>, Run>>, Vec<usize>)> = recs
+        .par_chunks(size)
+        .enumerate()
+        .map(|(i, c)| postings(c, (i * size) as u32, &fields))
+        .collect();
+    let mut lens = Vec::with_capacity(recs.len());
+    let mut by_shard: Vec<Vec<HashMap<Box<str>, Run>>> = (0..SHARDS).map(|_| Vec::new()).collect();
+    for (shards, l) in runs {
+        lens.extend(l);
+        for (s, m) in shards.into_iter().enumerate() {
+            by_shard[s].push(m);
+        }
+    }
+    let dict = by_shard
+        .into_par_iter()
+        .flat_map_iter(|maps| {
+            let mut runs: HashMap<Box<str>, Vec<Run>> = HashMap::new();
+            for m in maps {
+                for (k, run) in m {
+                    runs.entry(k).or_default().push(run);
+                }
+            }
+            runs.into_iter().map(|(k, runs)| (k, join(runs)))
+        })
+        .collect();
+    (dict, lens)
 }
 
 fn fnv(bytes: &[u8]) -> u32 {
@@ -216,55 +336,35 @@ fn chunk<T>(items: Vec<(usize, T)>, target: usize) -> Vec<Vec<T>> {
     parts
 }
 
-pub fn build(records: &[Record], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
-    let recs = ordered(records);
-    let folded: Vec<String> = recs.par_iter().map(|r| fold(&r.text)).collect();
-    let fields = field_keys(&recs);
-    let entries: Vec<Vec<(&str, u32, Vec<u32>)>> = recs
-        .par_iter()
-        .zip(&folded)
-        .map(|(r, text)| analyse(text, &fields[r.title.as_str()], &fields[r.heading.as_str()]))
-        .collect();
+pub fn build(records: &[RecordRef], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    build_each(records, facts, &mut |path, bytes| files.push((path, bytes)));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
 
-    // Dictionary: key → postings, record numbers ascending.
-    let mut dict: HashMap<&str, Vec<(u32, u32, &[u32])>> = HashMap::new();
-    for (id, e) in entries.iter().enumerate() {
-        for (k, code, pos) in e {
-            dict.entry(k)
-                .or_default()
-                .push((id as u32, *code, pos.as_slice()));
-        }
-    }
-    let mut keys: Vec<&str> = dict.keys().copied().collect();
+/// `build`, each file handed to `emit` as soon as it is made (the main
+/// file last), so that a large index is never whole in memory.
+pub fn build_each(
+    records: &[RecordRef],
+    facts: &[DocFacts],
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
+    let recs = ordered(records);
+    let (mut dict, lens_of) = dictionary(&recs);
     // JS compares strings by UTF-16 code units; so must the sorted keys.
-    keys.sort_by_cached_key(|k| k.encode_utf16().collect::<Vec<u16>>());
-    let encoded: Vec<(usize, (&str, String))> = keys
-        .par_iter()
-        .map(|k| {
-            let post = &dict[k];
-            let mut s = String::with_capacity(post.len() * 2);
-            let mut prev: i64 = -1;
-            for &(id, code, pos) in post {
-                push_varint(&mut s, (id as i64 - prev) as u64);
-                push_varint(&mut s, code as u64);
-                let mut last = 0;
-                for &p in pos {
-                    push_varint(&mut s, (p - last) as u64);
-                    last = p;
-                }
-                prev = id as i64;
-            }
-            (k.len() + s.len() + 2, (*k, s))
-        })
+    dict.sort_by_cached_key(|(k, _)| k.encode_utf16().collect::<Vec<u16>>());
+    let encoded: Vec<(usize, (Box<str>, String))> = dict
+        .into_iter()
+        .map(|(k, s)| (k.len() + s.len() + 2, (k, s)))
         .collect();
 
     // Text: each record with its page, anchor, title and heading.
-    let texts: Vec<(usize, &Record)> = recs
+    let texts: Vec<(usize, RecordRef)> = recs
         .iter()
-        .map(|r| (r.text.len() + r.url.len() + 16, *r))
+        .map(|r| (r.text.len() + r.url_len() + 16, *r))
         .collect();
 
-    let mut parts: Vec<(String, Value)> = Vec::new();
     let mut tk = Vec::new();
     let term_total: usize = encoded.iter().map(|e| e.0).sum();
     let text_total: usize = texts.iter().map(|e| e.0).sum();
@@ -274,20 +374,39 @@ pub fn build(records: &[Record], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
     } else {
         (TERM_PART_TARGET, TEXT_PART_TARGET)
     };
+    // Each part becomes its file as soon as it is made (or stays whole,
+    // to go inline into the main file).
+    let mut names = Vec::new();
+    let mut inline = serde_json::Map::new();
+    let mut part = |name: String, value: Value| {
+        if single {
+            names.push(name.clone());
+            inline.insert(name, value);
+        } else {
+            let body = json_str(&value);
+            drop(value);
+            let name = format!("{name}.{:08x}", fnv(body.as_bytes()));
+            let js = format!("{PART_PREFIX}[\"{name}\"]={body};\n");
+            emit(format!("{PARTS_DIR}{name}.js"), js.into_bytes());
+            names.push(name);
+        }
+    };
+    let mut n_parts = 0;
     for group in chunk(encoded, term_target) {
         tk.push(if tk.is_empty() {
             String::new()
         } else {
             group[0].0.to_string()
         });
-        let k: Vec<&str> = group.iter().map(|g| g.0).collect();
+        let k: Vec<&str> = group.iter().map(|g| &*g.0).collect();
         let p: Vec<&str> = group.iter().map(|g| g.1.as_str()).collect();
-        parts.push((
-            format!("t{}", parts.len()),
+        part(
+            format!("t{n_parts}"),
             json!({"k": k.join(" "), "p": p.join(" ")}),
-        ));
+        );
+        n_parts += 1;
     }
-    let n_terms = parts.len();
+    let n_terms = n_parts;
     let mut xs = Vec::new();
     let mut next = 0usize;
     for group in chunk(texts, text_target) {
@@ -299,30 +418,31 @@ pub fn build(records: &[Record], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
         let mut str_ix: BTreeMap<&str, usize> = BTreeMap::new();
         let mut rows = Vec::new();
         for r in group {
-            let (page, anchor) = r.url.split_once('#').unwrap_or((r.url.as_str(), ""));
+            let (page, anchor) = (r.page, r.anchor);
             let u = *url_ix.entry(page).or_insert_with(|| {
                 urls.push(page);
                 urls.len() - 1
             });
-            let t = *str_ix.entry(r.title.as_str()).or_insert_with(|| {
-                strs.push(r.title.as_str());
+            let t = *str_ix.entry(r.title).or_insert_with(|| {
+                strs.push(r.title);
                 strs.len() - 1
             });
-            let h = *str_ix.entry(r.heading.as_str()).or_insert_with(|| {
-                strs.push(r.heading.as_str());
+            let h = *str_ix.entry(r.heading).or_insert_with(|| {
+                strs.push(r.heading);
                 strs.len() - 1
             });
             rows.push(json!([u, anchor, t, h, r.text]));
         }
-        parts.push((
-            format!("x{}", parts.len() - n_terms),
+        part(
+            format!("x{}", n_parts - n_terms),
             json!({"u": urls, "s": strs, "r": rows}),
-        ));
+        );
+        n_parts += 1;
     }
 
     let mut lens = String::new();
-    for text in &folded {
-        push_varint(&mut lens, stream_len(text) as u64);
+    for n in lens_of {
+        push_varint(&mut lens, n as u64);
     }
     let nzh = recs.iter().filter(|r| r.lang == "zh").count();
     // Documents: the facts given, then any other a record names; each
@@ -343,7 +463,7 @@ pub fn build(records: &[Record], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
             0
         } else {
             let next = docs.len();
-            let i = *doc_ix.entry(r.doc.as_str()).or_insert(next);
+            let i = *doc_ix.entry(r.doc).or_insert(next);
             if i == next {
                 docs.push(json!([r.doc, {}, [], 0]));
             }
@@ -370,10 +490,9 @@ pub fn build(records: &[Record], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
     let mut pages = String::new();
     let mut i = 0;
     while i < recs.len() {
-        let page = |r: &Record| r.url.split('#').next().unwrap_or_default().to_string();
-        let p = page(recs[i]);
+        let p = recs[i].page;
         let mut j = i + 1;
-        while j < recs.len() && page(recs[j]) == p {
+        while j < recs.len() && recs[j].page == p {
             j += 1;
         }
         push_varint(&mut pages, (j - i) as u64);
@@ -390,27 +509,10 @@ pub fn build(records: &[Record], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
         "docs": docs,
         "dr": runs,
     });
-    let mut files = Vec::new();
-    let mut names = Vec::new();
-    let mut inline = serde_json::Map::new();
-    for (name, value) in parts {
-        let body = json_str(&value);
-        if single {
-            names.push(name.clone());
-            inline.insert(name, value);
-        } else {
-            let name = format!("{name}.{:08x}", fnv(body.as_bytes()));
-            let js = format!("{PART_PREFIX}[\"{name}\"]={body};\n");
-            files.push((format!("{PARTS_DIR}{name}.js"), js.into_bytes()));
-            names.push(name);
-        }
-    }
     main["parts"] = json!(names);
     if single {
         main["inline"] = Value::Object(inline);
     }
     let js = format!("window.GONGKAI_SEARCH={};\n", json_str(&main));
-    files.push((MAIN_FILE.to_string(), js.into_bytes()));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    emit(MAIN_FILE.to_string(), js.into_bytes());
 }

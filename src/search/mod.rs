@@ -121,6 +121,47 @@ pub struct Record {
     pub doc: String,
 }
 
+/// A record as the index reads it, borrowed from wherever records are
+/// kept (a [`Record`], or a document summary's compact records): the
+/// index holds no copy of the text it is built from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RecordRef<'a> {
+    pub lang: &'a str,
+    /// The URL's page (before `#`).
+    pub page: &'a str,
+    /// The URL's anchor (after `#`; empty: none).
+    pub anchor: &'a str,
+    pub title: &'a str,
+    pub heading: &'a str,
+    pub text: &'a str,
+    pub doc: &'a str,
+}
+
+impl RecordRef<'_> {
+    /// The length of the record's URL (`page#anchor`).
+    pub fn url_len(&self) -> usize {
+        match self.anchor.len() {
+            0 => self.page.len(),
+            n => self.page.len() + 1 + n,
+        }
+    }
+}
+
+impl Record {
+    pub fn as_ref(&self) -> RecordRef<'_> {
+        let (page, anchor) = self.url.split_once('#').unwrap_or((&self.url, ""));
+        RecordRef {
+            lang: &self.lang,
+            page,
+            anchor,
+            title: &self.title,
+            heading: &self.heading,
+            text: &self.text,
+            doc: &self.doc,
+        }
+    }
+}
+
 /// What the search page says of a document and filters by.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DocFacts {
@@ -137,13 +178,25 @@ pub struct DocFacts {
 /// The files of the search index, paths relative to the site root: the main
 /// file and, for a large site, its parts. Deterministic.
 pub fn build_index(records: &[Record]) -> Vec<(String, Vec<u8>)> {
-    index::build(records, &[])
+    let refs: Vec<RecordRef> = records.iter().map(Record::as_ref).collect();
+    index::build(&refs, &[])
 }
 
 /// The index with the facts of the documents the records belong to (for
-/// the filters and for naming a result's document).
-pub fn build_index_with(records: &[Record], docs: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
+/// the filters and for naming a result's document), from records borrowed
+/// in any order ([`index::ordered`] puts the Chinese first).
+pub fn build_index_with(records: &[RecordRef], docs: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
     index::build(records, docs)
+}
+
+/// `build_index_with`, each file handed to `emit` as it is made (the main
+/// file last), in no particular order otherwise.
+pub fn build_index_each(
+    records: &[RecordRef],
+    docs: &[DocFacts],
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
+    index::build_each(records, docs, emit)
 }
 
 /// JSON made safe inside a classic script: no `</script>`, no `<!--`, no

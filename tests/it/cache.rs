@@ -124,7 +124,8 @@ fn an_edit_to_one_document_writes_only_its_pages_and_what_lists_it() {
     );
     assert_same_as_full_build(root);
 
-    // Saved again with the same bytes (a touch): nothing written.
+    // Saved again with the same bytes (a touch): nothing written, and the
+    // search index, which its records leave as it was, is still whole.
     write(
         root,
         file,
@@ -132,6 +133,7 @@ fn an_edit_to_one_document_writes_only_its_pages_and_what_lists_it() {
     );
     age(&root.join("content"));
     assert_eq!(build(root).written, Some(0));
+    assert_same_as_full_build(root);
 
     // Reverted: the output is the first build's again.
     write(root, file, &text);

@@ -8,7 +8,7 @@ use crate::content::{Document, Kind};
 use crate::diagnostic::Result;
 use crate::render::meta::page_title;
 use crate::render::{Build, Language, Out, PageKind, Reach};
-use crate::search::{DocFacts, Record};
+use crate::search::{DocFacts, Record, RecordRef};
 
 pub struct SearchPage;
 
@@ -59,13 +59,26 @@ impl PageKind for SearchIndex {
     fn make(
         &self,
         b: &Build,
-        _: &Language,
-        _: Option<&Document>,
+        lang: &Language,
+        doc: Option<&Document>,
         out: &mut Vec<Out>,
     ) -> Result<()> {
-        for (path, bytes) in crate::search::build_index_with(&records(b), &doc_facts(b)) {
-            out.push(Out::File { path, bytes });
-        }
+        self.make_each(b, lang, doc, &mut |o| out.push(o))
+    }
+
+    fn make_each(
+        &self,
+        b: &Build,
+        _: &Language,
+        _: Option<&Document>,
+        put: &mut dyn FnMut(Out),
+    ) -> Result<()> {
+        let site: Vec<Vec<Record>> = b.langs.all.iter().map(|l| site_records(b, l)).collect();
+        crate::search::build_index_each(
+            &record_refs(b, &site),
+            &doc_facts(b),
+            &mut |path, bytes| put(Out::File { path, bytes }),
+        );
         Ok(())
     }
 }
@@ -75,14 +88,34 @@ impl PageKind for SearchIndex {
 /// document by document (from the documents' summaries), then the pages
 /// of the whole site (the registry's pages, the glossary).
 pub fn records(b: &Build) -> Vec<Record> {
+    let site: Vec<Vec<Record>> = b.langs.all.iter().map(|l| site_records(b, l)).collect();
+    record_refs(b, &site)
+        .into_iter()
+        .map(|r| Record {
+            lang: r.lang.to_string(),
+            url: match r.anchor {
+                "" => r.page.to_string(),
+                a => format!("{}#{a}", r.page),
+            },
+            title: r.title.to_string(),
+            heading: r.heading.to_string(),
+            text: r.text.to_string(),
+            doc: r.doc.to_string(),
+        })
+        .collect()
+}
+
+/// `records`, borrowed from the summaries and from `site` (each
+/// language's `site_records`).
+fn record_refs<'a>(b: &'a Build, site: &'a [Vec<Record>]) -> Vec<RecordRef<'a>> {
     let mut out = Vec::new();
-    for lang in &b.langs.all {
+    for (lang, own) in b.langs.all.iter().zip(site) {
         for s in b.summaries {
             if let Some(r) = s.records.get(&lang.code) {
-                out.extend(r.iter().cloned());
+                out.extend(r.iter(&lang.code, &s.doc));
             }
         }
-        out.extend(site_records(b, lang));
+        out.extend(own.iter().map(Record::as_ref));
     }
     out
 }
