@@ -389,6 +389,7 @@ pub fn incremental(
         )));
     }
     // The cached documents: entries, summaries, warnings.
+    let trace = Trace::new();
     let Some(cached): Option<Vec<(Entry, Summary, Vec<Diagnostic>)>> = ({
         use rayon::prelude::*;
         state
@@ -425,12 +426,14 @@ pub fn incremental(
             })
         })
     };
+    trace.mark("cache read");
     let site = load(&changed)?;
     let langs = super::Languages::from_config(&site.config);
     let theme = super::Theme::load(&opts.root, &site.config.theme, &langs.codes())?;
     // The summaries: the cached ones, the changed documents' made again
     // (`before` keeps theirs as cached).
     let changed_v: Vec<usize> = changed.iter().copied().collect();
+    trace.mark("site loaded");
     let before: Vec<Summary> = {
         let b = super::Build::new(&site, &theme, &[], true);
         changed_v
@@ -447,6 +450,7 @@ pub fn incremental(
     };
     let before_refs: Vec<&Summary> = before.iter().collect();
     let after: Vec<&Summary> = changed_v.iter().map(|&i| &summaries[i]).collect();
+    trace.mark("summaries");
     let Some(affected) = super::affected(
         &catalog_before,
         &site.catalog,
@@ -470,6 +474,7 @@ pub fn incremental(
     } else {
         site
     };
+    trace.mark("affected");
     let memory = output::Memory::default();
     super::render_scope(
         &site,
@@ -479,6 +484,7 @@ pub fn incremental(
         Scope::Documents(&affected),
         &memory,
     )?;
+    trace.mark("pages rendered");
     let mut files = memory.into_files();
     // What the new output holds: the old files, less the pages of the
     // documents made again, plus what was made (the search index, when
@@ -523,6 +529,7 @@ pub fn incremental(
     let warnings = super::warnings_of(&site, &places);
 
     // Write: under the output's lock, marked as applying until done.
+    trace.mark("sitemap, warnings");
     let _lock = output::lock_output(&out)?;
     let mut state = state;
     state.applying = true;
@@ -532,9 +539,12 @@ pub fn incremental(
         source: e,
     })?;
     let mut written = apply(&out, &files, &stale)?;
+    trace.mark("pages written");
     if !same_index {
         let (n, index) = apply_index(&out, &site, &theme, &summaries)?;
         written += n;
+        // The parts the new index names: those made now, and those kept
+        // (of the segments whose records did not change); the rest go.
         let old: Vec<String> = listing
             .keys()
             .filter(|p| p.starts_with(crate::search::PARTS_DIR) && !index.contains_key(*p))
@@ -544,8 +554,9 @@ pub fn incremental(
         for p in &old {
             listing.remove(p);
         }
-        listing.extend(index);
+        listing.extend(index.into_iter().filter_map(|(p, n)| Some((p, n?))));
     }
+    trace.mark("search index");
     for &i in &read {
         let e = &site.catalog.entries[i];
         let warnings = &site.document_warnings[i];
@@ -558,8 +569,26 @@ pub fn incremental(
     state.files = listing;
     state.warnings = warnings.clone();
     state.applying = false;
+    trace.mark("cache written");
     let _ = write_state(&dir, &state);
     Ok(Outcome::Done(report(&state.files, warnings, written)))
+}
+
+/// With `GONGKAI_TRACE` set, a cached build prints how long each of its
+/// stages took (to stderr): what BENCHMARKS.md's "where the time goes"
+/// is measured with.
+struct Trace(Option<std::time::Instant>);
+
+impl Trace {
+    fn new() -> Trace {
+        Trace(std::env::var_os("GONGKAI_TRACE").map(|_| std::time::Instant::now()))
+    }
+
+    fn mark(&self, stage: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("trace: {:>8.3} s  {stage}", t.elapsed().as_secs_f64());
+        }
+    }
 }
 
 /// Marks the cache in `dir` as a build that died while writing leaves
@@ -624,31 +653,51 @@ fn put_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
     Ok(true)
 }
 
-/// Makes the search index, writing each of its files that differs from
-/// the output's as soon as it is made (the index is never whole in
-/// memory); returns how many it wrote and the size of each.
+/// Makes the search index again from the one in the output: the
+/// segments whose records changed, each file that differs from the
+/// output's written as soon as it is made (the index is never whole in
+/// memory). Returns how many files it wrote and every file of the new
+/// index: with its size when it was made now, `None` when it is kept.
+#[allow(clippy::type_complexity)]
 fn apply_index(
     out: &Path,
     site: &Site,
     theme: &super::Theme,
     summaries: &[Summary],
-) -> Result<(usize, BTreeMap<String, u64>)> {
+) -> Result<(usize, BTreeMap<String, Option<u64>>)> {
+    use crate::search::{index::Previous, MAIN_FILE, PARTS_DIR};
+    let previous = std::fs::read(out.join(MAIN_FILE))
+        .ok()
+        .and_then(|b| Previous::parse(&b));
     let mut sizes = BTreeMap::new();
     let mut written = 0;
     let mut failed = None;
-    super::search_files_each(site, theme, summaries, &mut |rel, bytes| {
-        if failed.is_none() {
-            match put_file(out, &rel, &bytes) {
-                Ok(w) => written += w as usize,
-                Err(e) => failed = Some(e),
+    let mut main = Vec::new();
+    super::search_files_each(
+        site,
+        theme,
+        summaries,
+        previous.as_ref(),
+        &mut |rel, bytes| {
+            if failed.is_none() {
+                match put_file(out, &rel, &bytes) {
+                    Ok(w) => written += w as usize,
+                    Err(e) => failed = Some(e),
+                }
             }
-        }
-        sizes.insert(rel, bytes.len() as u64);
-    });
-    match failed {
-        Some(e) => Err(e),
-        None => Ok((written, sizes)),
+            sizes.insert(rel.clone(), Some(bytes.len() as u64));
+            if rel == MAIN_FILE {
+                main = bytes;
+            }
+        },
+    );
+    if let Some(e) = failed {
+        return Err(e);
     }
+    for name in crate::search::index::part_names(&main) {
+        sizes.entry(format!("{PARTS_DIR}{name}.js")).or_insert(None);
+    }
+    Ok((written, sizes))
 }
 
 fn report(files: &BTreeMap<String, u64>, warnings: Vec<Diagnostic>, written: usize) -> BuildReport {

@@ -636,27 +636,25 @@ pub fn search_files_of(
     summaries: &[Summary],
 ) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    search_files_each(site, theme, summaries, &mut |path, bytes| {
+    search_files_each(site, theme, summaries, None, &mut |path, bytes| {
         files.push((path, bytes))
     });
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
 
-/// `search_files_of`, each file handed to `emit` as it is made.
+/// `search_files_of`, each file handed to `emit` as it is made; with
+/// `previous` (the index in the output, read back), only the parts of
+/// the segments whose records changed.
 pub fn search_files_each(
     site: &Site,
     theme: &Theme,
     summaries: &[Summary],
+    previous: Option<&crate::search::index::Previous>,
     emit: &mut dyn FnMut(String, Vec<u8>),
 ) {
     let b = Build::new(site, theme, summaries, true);
-    let made = pages::search::SearchIndex.make_each(&b, b.langs.authority(), None, &mut |o| {
-        if let Out::File { path, bytes } = o {
-            emit(path, bytes)
-        }
-    });
-    debug_assert!(made.is_ok(), "the search index has no errors");
+    pages::search::write_index(&b, previous, emit);
 }
 
 /// What the search index is made from: every paragraph, heading and box

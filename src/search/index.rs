@@ -6,6 +6,7 @@ use super::text::{fold, is_han, is_word, stream, stream_len};
 use super::{script_safe, DocFacts, RecordRef, MAIN_FILE, PARTS_DIR, PART_PREFIX};
 use rayon::prelude::*;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// The alphabet of the variable-length integers: 32 final digits, then 32
@@ -13,9 +14,6 @@ use std::collections::{BTreeMap, HashMap};
 /// escaping in JSON or HTML, and none is a space (the list separator).
 pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
-/// Up to this many bytes of parts, everything goes inline into the main
-/// file: one request, nothing to load on demand (the one-document site).
-pub const SINGLE_FILE_MAX: usize = 512 * 1024;
 /// Target size of a dictionary part when the index is split.
 pub const TERM_PART_TARGET: usize = 32 * 1024;
 /// Target size of a text part when the index is split.
@@ -181,11 +179,17 @@ fn analyse<'a>(
 }
 
 /// Chinese records first, then the others, each in the given order: a
-/// language is then a range of record numbers.
-pub fn ordered<'a>(records: &[RecordRef<'a>]) -> Vec<RecordRef<'a>> {
-    let mut v: Vec<RecordRef> = records.iter().copied().filter(|r| r.lang == "zh").collect();
+/// language is then a range of record numbers. Records that come so
+/// (as a build gives them) are not copied: at a thousand documents the
+/// copy alone took 80 ms of a one-edit build.
+pub fn ordered<'r, 'a>(records: &'r [RecordRef<'a>]) -> Cow<'r, [RecordRef<'a>]> {
+    if records.is_sorted_by_key(|r| r.lang != "zh") {
+        return Cow::Borrowed(records);
+    }
+    let mut v: Vec<RecordRef> = Vec::with_capacity(records.len());
+    v.extend(records.iter().copied().filter(|r| r.lang == "zh"));
     v.extend(records.iter().copied().filter(|r| r.lang != "zh"));
-    v
+    Cow::Owned(v)
 }
 
 /// One key's postings in a run of consecutive records: its first and last
@@ -338,115 +342,321 @@ fn chunk<T>(items: Vec<(usize, T)>, target: usize) -> Vec<Vec<T>> {
 
 pub fn build(records: &[RecordRef], facts: &[DocFacts]) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    build_each(records, facts, &mut |path, bytes| files.push((path, bytes)));
+    build_each(records, facts, None, &mut |path, bytes| {
+        files.push((path, bytes))
+    });
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
 
-/// `build`, each file handed to `emit` as soon as it is made (the main
-/// file last), so that a large index is never whole in memory.
-pub fn build_each(
-    records: &[RecordRef],
-    facts: &[DocFacts],
-    emit: &mut dyn FnMut(String, Vec<u8>),
-) {
-    let recs = ordered(records);
-    let (mut dict, lens_of) = dictionary(&recs);
+/// Documents per segment: an edit makes its segment's parts again, and a
+/// query reads one dictionary part of each segment per key, so this is
+/// the trade between the two (BENCHMARKS.md, "The index in segments").
+pub const SEGMENT_DOCS: usize = 64;
+
+/// What `build_each` knows of a segment of the index, whether made now or
+/// kept from the index an earlier build wrote ([`Previous`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// Its name: the language's code and the number of its group of
+    /// documents (`zh0`, `en15`; `zhs` when a language has only the
+    /// site's own pages).
+    pub id: String,
+    /// A hash of its records: equal records, equal parts.
+    pub hash: String,
+    /// How many records it has.
+    pub count: usize,
+    /// The first key of each of its dictionary parts (`""` for the first).
+    pub keys: Vec<String>,
+    /// The names of its dictionary parts.
+    pub dict: Vec<String>,
+    /// Its text parts: the first record (counted in the segment) and name.
+    pub texts: Vec<(usize, String)>,
+    /// The length of each record.
+    pub lens: Vec<u64>,
+}
+
+/// The segments of an index a build wrote, by name, read back from its
+/// main file so that a cached build keeps the parts of the segments whose
+/// records did not change instead of making them again.
+#[derive(Debug, Default)]
+pub struct Previous {
+    segments: HashMap<String, Segment>,
+}
+
+impl Previous {
+    /// Reads a main file; `None` when it is not one this build writes
+    /// split (an inline index, another version, not an index).
+    pub fn parse(main_js: &[u8]) -> Option<Previous> {
+        let main = main_value(main_js)?;
+        if main["v"] != json!(VERSION) || main.get("inline").is_some() {
+            return None;
+        }
+        let n = main["n"].as_u64()? as usize;
+        let lens = super::query::decode_varints(main["len"].as_str()?);
+        let parts: Vec<&str> = main["parts"]
+            .as_array()?
+            .iter()
+            .map(|v| v.as_str())
+            .collect::<Option<_>>()?;
+        let xs: Vec<usize> = main["xs"]
+            .as_array()?
+            .iter()
+            .map(|v| v.as_u64().map(|x| x as usize))
+            .collect::<Option<_>>()?;
+        let sg = main["sg"].as_array()?;
+        let nt: usize = sg.iter().map(|s| s[3].as_array().map_or(0, Vec::len)).sum();
+        if lens.len() != n || parts.len() != nt + xs.len() {
+            return None;
+        }
+        let mut segments = HashMap::new();
+        let mut dict_at = 0;
+        for (i, s) in sg.iter().enumerate() {
+            let base = s[2].as_u64()? as usize;
+            let end = sg
+                .get(i + 1)
+                .map_or(Some(n), |t| t[2].as_u64().map(|b| b as usize))?;
+            let keys: Vec<String> = s[3]
+                .as_array()?
+                .iter()
+                .map(|k| k.as_str().map(String::from))
+                .collect::<Option<_>>()?;
+            let dict = parts[dict_at..dict_at + keys.len()]
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
+            dict_at += keys.len();
+            let texts = xs
+                .iter()
+                .enumerate()
+                .filter(|(_, &x)| x >= base && x < end)
+                .map(|(j, &x)| (x - base, parts[nt + j].to_string()))
+                .collect();
+            let seg = Segment {
+                id: s[0].as_str()?.to_string(),
+                hash: s[1].as_str()?.to_string(),
+                count: end.checked_sub(base)?,
+                keys,
+                dict,
+                texts,
+                lens: lens.get(base..end)?.to_vec(),
+            };
+            segments.insert(seg.id.clone(), seg);
+        }
+        Some(Previous { segments })
+    }
+
+    /// The segment of this name, if its records hash to `hash`.
+    fn reuse(&self, id: &str, hash: &str, count: usize) -> Option<&Segment> {
+        self.segments
+            .get(id)
+            .filter(|s| s.hash == hash && s.count == count)
+    }
+}
+
+/// The value a main file assigns.
+fn main_value(main_js: &[u8]) -> Option<Value> {
+    let js = std::str::from_utf8(main_js).ok()?;
+    let body = js
+        .strip_prefix("window.GONGKAI_SEARCH=")?
+        .trim_end()
+        .strip_suffix(';')?;
+    serde_json::from_str(body).ok()
+}
+
+/// The names of the part files a main file loads (none when it holds
+/// them inline).
+pub fn part_names(main_js: &[u8]) -> Vec<String> {
+    let Some(main) = main_value(main_js).filter(|m| m.get("inline").is_none()) else {
+        return Vec::new();
+    };
+    main["parts"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The version of the format `build_each` writes (`v` in the main file).
+pub const VERSION: u32 = 2;
+
+/// Up to this many bytes of records' text (with their addresses), the
+/// whole index goes inline into the main file: one request, nothing to
+/// load on demand (the one-document site).
+pub const SINGLE_TEXT_MAX: usize = 224 * 1024;
+
+/// The hash of a segment's records: everything its parts are made of.
+/// Eight bytes at a time, each step `h ↦ (rotl(h, 5) ^ w) · K` a
+/// bijection of `h`, so that records that differ in one word (or in a
+/// length) never hash alike; a build hashes every record, so this is
+/// several times faster than a byte-wise hash (BENCHMARKS.md).
+fn segment_hash(recs: &[RecordRef]) -> String {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = 0;
+    let mut step = |w: u64| h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    for r in recs {
+        for f in [r.lang, r.page, r.anchor, r.title, r.heading, r.text] {
+            let bytes = f.as_bytes();
+            step(bytes.len() as u64);
+            let mut words = bytes.chunks_exact(8);
+            for w in &mut words {
+                step(u64::from_le_bytes(w.try_into().expect("8 bytes")));
+            }
+            let mut last = [0u8; 8];
+            let rest = words.remainder();
+            last[..rest.len()].copy_from_slice(rest);
+            step(u64::from_le_bytes(last));
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// The segments' boundaries in `recs` (ordered): runs of records of one
+/// language and one group of [`SEGMENT_DOCS`] documents (by their number
+/// in `doc_of`), with their names. The site's own pages (registry,
+/// glossary), which follow a language's documents, join the last group:
+/// one segment fewer for every key of every query to look up.
+fn segments_of(recs: &[RecordRef], doc_of: &[usize]) -> Vec<(String, std::ops::Range<usize>)> {
+    // The group of each record; `usize::MAX` for a language with none.
+    let mut groups: Vec<usize> = Vec::with_capacity(recs.len());
+    for (i, r) in recs.iter().enumerate() {
+        let g = match doc_of[i] {
+            0 if i > 0 && recs[i - 1].lang == r.lang => groups[i - 1],
+            0 => usize::MAX,
+            d => (d - 1) / SEGMENT_DOCS,
+        };
+        groups.push(g);
+    }
+    let group = |i: usize| groups[i];
+    let mut out: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut i = 0;
+    while i < recs.len() {
+        let g = group(i);
+        let mut j = i + 1;
+        while j < recs.len() && recs[j].lang == recs[i].lang && group(j) == g {
+            j += 1;
+        }
+        let mut id = match g {
+            usize::MAX => format!("{}s", recs[i].lang),
+            g => format!("{}{g}", recs[i].lang),
+        };
+        // Records of one group are consecutive when they come from the
+        // site's summaries; anything else still gets names of its own.
+        let n = seen.entry(id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            id = format!("{id}-{n}");
+        }
+        out.push((id, i..j));
+        i = j;
+    }
+    out
+}
+
+/// A segment made from its records, each part handed to `part` (name,
+/// content) as it is made.
+fn make_segment(
+    id: &str,
+    hash: String,
+    recs: &[RecordRef],
+    split: bool,
+    part: &mut dyn FnMut(String, Value) -> String,
+) -> Segment {
+    let (mut dict, lens) = dictionary(recs);
     // JS compares strings by UTF-16 code units; so must the sorted keys.
     dict.sort_by_cached_key(|(k, _)| k.encode_utf16().collect::<Vec<u16>>());
     let encoded: Vec<(usize, (Box<str>, String))> = dict
         .into_iter()
         .map(|(k, s)| (k.len() + s.len() + 2, (k, s)))
         .collect();
-
+    let (term_target, text_target) = if split {
+        (TERM_PART_TARGET, TEXT_PART_TARGET)
+    } else {
+        (usize::MAX, usize::MAX)
+    };
+    let mut seg = Segment {
+        id: id.to_string(),
+        hash,
+        count: recs.len(),
+        keys: Vec::new(),
+        dict: Vec::new(),
+        texts: Vec::new(),
+        lens: lens.into_iter().map(|l| l as u64).collect(),
+    };
+    if !encoded.is_empty() {
+        for group in chunk(encoded, term_target) {
+            seg.keys.push(if seg.keys.is_empty() {
+                String::new()
+            } else {
+                group[0].0.to_string()
+            });
+            let k: Vec<&str> = group.iter().map(|g| &*g.0).collect();
+            let p: Vec<&str> = group.iter().map(|g| g.1.as_str()).collect();
+            let name = part(
+                format!("{id}t{}", seg.dict.len()),
+                json!({"k": k.join(" "), "p": p.join(" ")}),
+            );
+            seg.dict.push(name);
+        }
+    }
     // Text: each record with its page, anchor, title and heading.
     let texts: Vec<(usize, RecordRef)> = recs
         .iter()
         .map(|r| (r.text.len() + r.url_len() + 16, *r))
         .collect();
-
-    let mut tk = Vec::new();
-    let term_total: usize = encoded.iter().map(|e| e.0).sum();
-    let text_total: usize = texts.iter().map(|e| e.0).sum();
-    let single = term_total + text_total <= SINGLE_FILE_MAX;
-    let (term_target, text_target) = if single {
-        (usize::MAX, usize::MAX)
-    } else {
-        (TERM_PART_TARGET, TEXT_PART_TARGET)
-    };
-    // Each part becomes its file as soon as it is made (or stays whole,
-    // to go inline into the main file).
-    let mut names = Vec::new();
-    let mut inline = serde_json::Map::new();
-    let mut part = |name: String, value: Value| {
-        if single {
-            names.push(name.clone());
-            inline.insert(name, value);
-        } else {
-            let body = json_str(&value);
-            drop(value);
-            let name = format!("{name}.{:08x}", fnv(body.as_bytes()));
-            let js = format!("{PART_PREFIX}[\"{name}\"]={body};\n");
-            emit(format!("{PARTS_DIR}{name}.js"), js.into_bytes());
-            names.push(name);
-        }
-    };
-    let mut n_parts = 0;
-    for group in chunk(encoded, term_target) {
-        tk.push(if tk.is_empty() {
-            String::new()
-        } else {
-            group[0].0.to_string()
-        });
-        let k: Vec<&str> = group.iter().map(|g| &*g.0).collect();
-        let p: Vec<&str> = group.iter().map(|g| g.1.as_str()).collect();
-        part(
-            format!("t{n_parts}"),
-            json!({"k": k.join(" "), "p": p.join(" ")}),
-        );
-        n_parts += 1;
-    }
-    let n_terms = n_parts;
-    let mut xs = Vec::new();
     let mut next = 0usize;
-    for group in chunk(texts, text_target) {
-        xs.push(next);
-        next += group.len();
-        let mut urls: Vec<&str> = Vec::new();
-        let mut url_ix: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut strs: Vec<&str> = Vec::new();
-        let mut str_ix: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut rows = Vec::new();
-        for r in group {
-            let (page, anchor) = (r.page, r.anchor);
-            let u = *url_ix.entry(page).or_insert_with(|| {
-                urls.push(page);
-                urls.len() - 1
-            });
-            let t = *str_ix.entry(r.title).or_insert_with(|| {
-                strs.push(r.title);
-                strs.len() - 1
-            });
-            let h = *str_ix.entry(r.heading).or_insert_with(|| {
-                strs.push(r.heading);
-                strs.len() - 1
-            });
-            rows.push(json!([u, anchor, t, h, r.text]));
+    if !texts.is_empty() {
+        for group in chunk(texts, text_target) {
+            let first = next;
+            next += group.len();
+            let mut urls: Vec<&str> = Vec::new();
+            let mut url_ix: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut strs: Vec<&str> = Vec::new();
+            let mut str_ix: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut rows = Vec::new();
+            for r in group {
+                let u = *url_ix.entry(r.page).or_insert_with(|| {
+                    urls.push(r.page);
+                    urls.len() - 1
+                });
+                let t = *str_ix.entry(r.title).or_insert_with(|| {
+                    strs.push(r.title);
+                    strs.len() - 1
+                });
+                let h = *str_ix.entry(r.heading).or_insert_with(|| {
+                    strs.push(r.heading);
+                    strs.len() - 1
+                });
+                rows.push(json!([u, r.anchor, t, h, r.text]));
+            }
+            let name = part(
+                format!("{id}x{}", seg.texts.len()),
+                json!({"u": urls, "s": strs, "r": rows}),
+            );
+            seg.texts.push((first, name));
         }
-        part(
-            format!("x{}", n_parts - n_terms),
-            json!({"u": urls, "s": strs, "r": rows}),
-        );
-        n_parts += 1;
     }
+    seg
+}
 
-    let mut lens = String::new();
-    for n in lens_of {
-        push_varint(&mut lens, n as u64);
-    }
-    let nzh = recs.iter().filter(|r| r.lang == "zh").count();
+/// `build`, each file handed to `emit` as soon as it is made (the main
+/// file last), so that a large index is never whole in memory. With
+/// `previous` (the index in the output, read back), the parts of a
+/// segment whose records are unchanged are neither made nor emitted:
+/// the main file names them as they are.
+pub fn build_each(
+    records: &[RecordRef],
+    facts: &[DocFacts],
+    previous: Option<&Previous>,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
+    let recs = ordered(records);
     // Documents: the facts given, then any other a record names; each
-    // record's document as runs of (document number + 1, or 0, count).
+    // record's document number + 1, or 0 for the site's own pages.
     let mut docs: Vec<Value> = Vec::new();
     let mut doc_ix: BTreeMap<&str, usize> = BTreeMap::new();
     for f in facts {
@@ -456,19 +666,85 @@ pub fn build_each(
         doc_ix.insert(f.id.as_str(), docs.len());
         docs.push(json!([f.id, f.titles, f.categories, f.year.unwrap_or(0)]));
     }
-    let mut runs = String::new();
-    let mut run: Option<(usize, u64)> = None;
-    for r in &recs {
-        let d = if r.doc.is_empty() {
-            0
-        } else {
+    // A document's records are consecutive: look up each run once.
+    let mut last: Option<(&str, usize)> = None;
+    let doc_of: Vec<usize> = recs
+        .iter()
+        .map(|r| {
+            if r.doc.is_empty() {
+                return 0;
+            }
+            if let Some((_, n)) = last.filter(|l| l.0 == r.doc) {
+                return n;
+            }
             let next = docs.len();
             let i = *doc_ix.entry(r.doc).or_insert(next);
             if i == next {
                 docs.push(json!([r.doc, {}, [], 0]));
             }
+            last = Some((r.doc, i + 1));
             i + 1
+        })
+        .collect();
+
+    let text_total: usize = recs.iter().map(|r| r.text.len() + r.url_len() + 16).sum();
+    let single = text_total <= SINGLE_TEXT_MAX;
+    // Each part becomes its file as soon as it is made (or stays whole,
+    // to go inline into the main file).
+    let mut inline = serde_json::Map::new();
+    let mut part = |name: String, value: Value| -> String {
+        if single {
+            inline.insert(name.clone(), value);
+            name
+        } else {
+            let body = json_str(&value);
+            drop(value);
+            let name = format!("{name}.{:08x}", fnv(body.as_bytes()));
+            let js = format!("{PART_PREFIX}[\"{name}\"]={body};\n");
+            emit(format!("{PARTS_DIR}{name}.js"), js.into_bytes());
+            name
+        }
+    };
+    let mut segments: Vec<(usize, Segment)> = Vec::new();
+    let cut: Vec<(String, std::ops::Range<usize>, String)> = segments_of(&recs, &doc_of)
+        .into_par_iter()
+        .map(|(id, range)| {
+            let hash = segment_hash(&recs[range.clone()]);
+            (id, range, hash)
+        })
+        .collect();
+    for (id, range, hash) in cut {
+        let seg_recs = &recs[range.clone()];
+        let kept = previous
+            .filter(|_| !single)
+            .and_then(|p| p.reuse(&id, &hash, seg_recs.len()));
+        let seg = match kept {
+            Some(s) => s.clone(),
+            None => make_segment(&id, hash, seg_recs, !single, &mut part),
         };
+        segments.push((range.start, seg));
+    }
+
+    let mut lens = String::new();
+    let mut sg = Vec::new();
+    let mut dict_names = Vec::new();
+    let mut text_names = Vec::new();
+    let mut xs = Vec::new();
+    for (base, s) in &segments {
+        for &n in &s.lens {
+            push_varint(&mut lens, n);
+        }
+        sg.push(json!([s.id, s.hash, base, s.keys]));
+        dict_names.extend(s.dict.iter().cloned());
+        for (first, name) in &s.texts {
+            xs.push(base + first);
+            text_names.push(name.clone());
+        }
+    }
+    let nzh = recs.iter().filter(|r| r.lang == "zh").count();
+    let mut runs = String::new();
+    let mut run: Option<(usize, u64)> = None;
+    for &d in &doc_of {
         match &mut run {
             Some((cur, n)) if *cur == d => *n += 1,
             _ => {
@@ -498,18 +774,19 @@ pub fn build_each(
         push_varint(&mut pages, (j - i) as u64);
         i = j;
     }
+    dict_names.extend(text_names);
     let mut main = json!({
-        "v": 1,
+        "v": VERSION,
         "pr": pages,
         "n": recs.len(),
         "nzh": nzh,
         "len": lens,
-        "tk": tk,
+        "sg": sg,
         "xs": xs,
         "docs": docs,
         "dr": runs,
+        "parts": dict_names,
     });
-    main["parts"] = json!(names);
     if single {
         main["inline"] = Value::Object(inline);
     }

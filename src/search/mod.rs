@@ -48,34 +48,48 @@
 //! terms are cut into the words they are made of by the index's own pairs
 //! ([`query::Index::segment`]); a date is any of the ways it is written.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! Record numbers: Chinese records first, then English, each in reading
 //! order; a language is a range `0..nzh` / `nzh..n`.
 //!
+//! The records are cut into **segments**: the records of one language and
+//! one group of [`index::SEGMENT_DOCS`] consecutive documents; the site's
+//! own pages (registry, glossary) join the language's last group, so a
+//! query looks up one segment fewer. Each segment has its own
+//! dictionary and text parts, its postings counting records from its
+//! first; so an edit to one document makes its segment's parts again and
+//! no other, and a cached build keeps the rest as they are in the output
+//! ([`index::Previous`]).
+//!
 //! `static/search-index.js` sets `window.GONGKAI_SEARCH` to
-//! `{v, n, nzh, len, pr, docs, dr, tk, xs, parts, inline?}`:
+//! `{v, n, nzh, len, pr, docs, dr, sg, xs, parts, inline?}`:
 //! * `len`: the length (stream items) of every record, as varints;
 //! * `pr`: the number of records of each page, in order (a page's records
 //!   are consecutive), as varints: results are grouped by page;
 //! * `docs`: `[id, {lang: title}, [分类], year or 0]` of each document;
 //! * `dr`: runs of records of one document, as varint pairs (document
 //!   number + 1, or 0 for the site's own pages; count);
-//! * `parts`: names of the dictionary parts (the first `tk.length`) and of
-//!   the text parts (the next `xs.length`);
-//! * `tk[i]`: the first key of dictionary part `i` (`""` for part 0), keys
-//!   sorted by UTF-16 code units, so a key or a prefix range names its parts;
-//! * `xs[j]`: the first record number of text part `j`;
-//! * `inline`: every part by name, when the whole index is small (up to
-//!   [`index::SINGLE_FILE_MAX`]): one file, one request. Otherwise part `p`
+//! * `sg`: the segments in record order, each `[name, hash of its
+//!   records, its first record number, tk]`, where `tk[i]` is the first
+//!   key of its dictionary part `i` (`""` for part 0), keys sorted by
+//!   UTF-16 code units, so a key or a prefix range names its parts;
+//! * `parts`: names of the dictionary parts, segment after segment (as
+//!   many as all `tk` have keys), then of the text parts (`xs.length`);
+//! * `xs[j]`: the first record number of text part `j` (a text part holds
+//!   records of one segment);
+//! * `inline`: every part by name, when the records' text is small (up to
+//!   [`index::SINGLE_TEXT_MAX`]): one file, one request. Otherwise part `p`
 //!   is `static/search/<p>.js` (its name ends with a hash of its content, so
 //!   caches never mix builds), which does
 //!   `(window.GONGKAI_SEARCH_PARTS||(…={}))["<p>"]={…}`.
 //!
 //! A dictionary part is `{k: "key key …", p: "postings postings …"}` (keys
 //! never contain white space). A key is a Han character, a word, or a
-//! joint ([`index::positioned`]): a prefix lookup of a word keeps the words. Postings are pairs of varints per record:
-//! the gap from the previous record number (from -1), then
+//! joint ([`index::positioned`]): a prefix lookup of a word keeps the
+//! words. Postings are pairs of varints per record: the gap from the
+//! previous record number (the first from the segment's first record
+//! number - 1), then
 //! `tf*4 + in_title*2 + in_heading`, then, for every key but a single Han
 //! character, the `tf` positions of the key in the record's stream (gaps,
 //! the first from 0); a record whose title or heading has the key but whose
@@ -190,13 +204,16 @@ pub fn build_index_with(records: &[RecordRef], docs: &[DocFacts]) -> Vec<(String
 }
 
 /// `build_index_with`, each file handed to `emit` as it is made (the main
-/// file last), in no particular order otherwise.
+/// file last), in no particular order otherwise. With `previous` (the
+/// index an earlier build wrote, read back), the segments whose records
+/// are unchanged keep their parts, which are not emitted again.
 pub fn build_index_each(
     records: &[RecordRef],
     docs: &[DocFacts],
+    previous: Option<&index::Previous>,
     emit: &mut dyn FnMut(String, Vec<u8>),
 ) {
-    index::build_each(records, docs, emit)
+    index::build_each(records, docs, previous, emit)
 }
 
 /// JSON made safe inside a classic script: no `</script>`, no `<!--`, no

@@ -343,7 +343,10 @@ pub struct Index {
     pub n: usize,
     pub nzh: usize,
     pub lens: Vec<u32>,
-    tk: Vec<String>,
+    /// The segments, in record order.
+    segments: Vec<Seg>,
+    /// How many dictionary parts there are (the first names of `names`).
+    nt: usize,
     xs: Vec<usize>,
     names: Vec<String>,
     terms: Vec<(Vec<String>, Vec<String>)>,
@@ -358,6 +361,18 @@ pub struct Index {
     /// Parts a query has read: what the browser would have loaded.
     touched: RefCell<BTreeSet<usize>>,
 }
+
+/// A segment of the index: its first record number, the first key of
+/// each of its dictionary parts and the number of the first of them.
+struct Seg {
+    base: u32,
+    tk: Vec<String>,
+    first: usize,
+}
+
+/// A dictionary entry found: key, postings, and the first record number
+/// of its segment (the postings count from it).
+type Entry<'a> = (&'a str, &'a str, u32);
 
 /// Matches of one term: record → (tf, in title, in heading).
 type Hits = BTreeMap<u32, (u32, bool, bool)>;
@@ -433,21 +448,38 @@ impl Index {
                 .ok_or(format!("bad part {name}"))?;
             serde_json::from_str(body).map_err(|e| e.to_string())
         };
-        let tk: Vec<String> = main["tk"]
-            .as_array()
-            .ok_or("no tk")?
-            .iter()
-            .map(|v| as_str(v).to_string())
-            .collect();
+        if main["v"].as_u64() != Some(super::index::VERSION as u64) {
+            return Err("another version".into());
+        }
+        let mut segments = Vec::new();
+        let mut nt = 0;
+        for s in main["sg"].as_array().ok_or("no sg")? {
+            let tk: Vec<String> = s[3]
+                .as_array()
+                .ok_or("no segment keys")?
+                .iter()
+                .map(|v| as_str(v).to_string())
+                .collect();
+            let first = nt;
+            nt += tk.len();
+            segments.push(Seg {
+                base: s[2].as_u64().ok_or("no segment base")? as u32,
+                tk,
+                first,
+            });
+        }
+        if nt > names.len() {
+            return Err("too few parts".into());
+        }
         let mut terms = Vec::new();
-        for name in &names[..tk.len()] {
+        for name in &names[..nt] {
             let p = part(name)?;
             let k = as_str(&p["k"]).split(' ').map(String::from).collect();
             let ps = as_str(&p["p"]).split(' ').map(String::from).collect();
             terms.push((k, ps));
         }
         let mut docs = Vec::new();
-        for name in &names[tk.len()..] {
+        for name in &names[nt..] {
             let p = part(name)?;
             let u = p["u"].as_array().ok_or("no u")?;
             let s = p["s"].as_array().ok_or("no s")?;
@@ -507,7 +539,8 @@ impl Index {
             n,
             nzh,
             lens,
-            tk,
+            segments,
+            nt,
             xs,
             names,
             terms,
@@ -541,32 +574,38 @@ impl Index {
             .xs
             .partition_point(|&x| x <= id as usize)
             .saturating_sub(1);
-        self.touched.borrow_mut().insert(self.tk.len() + j);
+        self.touched.borrow_mut().insert(self.nt + j);
     }
 
     /// Dictionary entries whose key equals `key`, or starts with it (the
-    /// words that start with a word: not the joints that do).
-    fn lookup(&self, key: &str, prefix: bool) -> Vec<(&str, &str)> {
+    /// words that start with a word: not the joints that do), segment by
+    /// segment.
+    fn lookup(&self, key: &str, prefix: bool) -> Vec<Entry<'_>> {
         let mut out = Vec::new();
         let word = prefix && is_word_key(key);
-        // The last part whose first key is <= key.
-        let mut p = self
-            .tk
-            .partition_point(|k| cmp_utf16(k, key) != Ordering::Greater)
-            .saturating_sub(1);
-        loop {
-            self.touched.borrow_mut().insert(p);
-            let (keys, posts) = &self.terms[p];
-            let mut i = keys.partition_point(|k| cmp_utf16(k, key) == Ordering::Less);
-            while i < keys.len() && (keys[i] == key || (prefix && keys[i].starts_with(key))) {
-                if !word || keys[i] == key || is_word_key(&keys[i]) {
-                    out.push((keys[i].as_str(), posts[i].as_str()));
-                }
-                i += 1;
+        for seg in &self.segments {
+            let tk = &seg.tk;
+            if tk.is_empty() {
+                continue;
             }
-            p += 1;
-            if !prefix || p >= self.tk.len() || !self.tk[p].starts_with(key) {
-                break;
+            // The last part whose first key is <= key.
+            let mut p = tk
+                .partition_point(|k| cmp_utf16(k, key) != Ordering::Greater)
+                .saturating_sub(1);
+            loop {
+                self.touched.borrow_mut().insert(seg.first + p);
+                let (keys, posts) = &self.terms[seg.first + p];
+                let mut i = keys.partition_point(|k| cmp_utf16(k, key) == Ordering::Less);
+                while i < keys.len() && (keys[i] == key || (prefix && keys[i].starts_with(key))) {
+                    if !word || keys[i] == key || is_word_key(&keys[i]) {
+                        out.push((keys[i].as_str(), posts[i].as_str(), seg.base));
+                    }
+                    i += 1;
+                }
+                p += 1;
+                if !prefix || p >= tk.len() || !tk[p].starts_with(key) {
+                    break;
+                }
             }
         }
         out
@@ -574,11 +613,11 @@ impl Index {
 
     /// A key's postings: record, (tf, in title, in heading), positions.
     #[allow(clippy::type_complexity)]
-    fn postings(key: &str, post: &str) -> Vec<(u32, (u32, bool, bool), Vec<u32>)> {
+    fn postings(key: &str, post: &str, base: u32) -> Vec<(u32, (u32, bool, bool), Vec<u32>)> {
         let v = decode_varints(post);
         let with_pos = has_positions(key);
         let mut out = Vec::new();
-        let mut id: i64 = -1;
+        let mut id: i64 = base as i64 - 1;
         let mut i = 0;
         while i + 1 < v.len() {
             id += v[i] as i64;
@@ -599,10 +638,10 @@ impl Index {
         out
     }
 
-    fn merged<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Hits {
+    fn merged<'a>(entries: impl IntoIterator<Item = Entry<'a>>) -> Hits {
         let mut hits = Hits::new();
-        for (key, post) in entries {
-            for (id, (tf, t, h), _) in Self::postings(key, post) {
+        for (key, post, base) in entries {
+            for (id, (tf, t, h), _) in Self::postings(key, post, base) {
                 let e = hits.entry(id).or_default();
                 e.0 += tf;
                 e.1 |= t;
@@ -616,7 +655,7 @@ impl Index {
     /// at position `p + j`): a Chinese string by its pairs, a phrase by its
     /// words. tf is the number of such `p`; in title (heading) when every
     /// part is.
-    fn consecutive(parts: Vec<Vec<(&str, &str)>>) -> Hits {
+    fn consecutive(parts: Vec<Vec<Entry>>) -> Hits {
         Self::at_offsets(
             parts
                 .into_iter()
@@ -627,13 +666,13 @@ impl Index {
     }
 
     /// Records where part `j` stands at position `p + offset_j` for some `p`.
-    fn at_offsets(parts: Vec<(u32, Vec<(&str, &str)>)>) -> Hits {
+    fn at_offsets(parts: Vec<(u32, Vec<Entry>)>) -> Hits {
         let offsets: Vec<u32> = parts.iter().map(|p| p.0).collect();
         let mut sets: Vec<BTreeMap<u32, (BTreeSet<u32>, bool, bool)>> = Vec::new();
         for (_, entries) in parts {
             let mut m: BTreeMap<u32, (BTreeSet<u32>, bool, bool)> = BTreeMap::new();
-            for (key, post) in entries {
-                for (id, (_, t, h), pos) in Self::postings(key, post) {
+            for (key, post, base) in entries {
+                for (id, (_, t, h), pos) in Self::postings(key, post, base) {
                     let e = m.entry(id).or_default();
                     e.0.extend(pos);
                     e.1 |= t;
@@ -761,7 +800,7 @@ impl Index {
                 let mut cands = Self::intersect(sets);
                 if !exact {
                     // Narrowed by where its parts stand (confirmed by the text).
-                    let parts: Vec<(u32, Vec<(&str, &str)>)> = mixed_parts(s)
+                    let parts: Vec<(u32, Vec<Entry>)> = mixed_parts(s)
                         .into_iter()
                         .map(|(k, key, prefix)| (k, self.lookup(&key, prefix)))
                         .collect();
@@ -774,7 +813,7 @@ impl Index {
             }
             Term::Word { tok, prefix } => {
                 let st = stem(tok);
-                let mut entries: Vec<(&str, &str)> = self
+                let mut entries: Vec<Entry> = self
                     .lookup(stem_base(&st), true)
                     .into_iter()
                     .filter(|e| stem(e.0) == st)

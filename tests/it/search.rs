@@ -653,6 +653,130 @@ fn split_index_answers_the_same() {
     assert_eq!(build_index(&big), files, "deterministic");
 }
 
+// ---------- segments: an edit makes its own segment again ----------
+
+/// A library of `n` documents, each with the first `per` records of each
+/// language of the seed's document under its own folder and with a word
+/// of its own, then the seed's own site records.
+fn library(records: &[Record], n: usize, per: usize) -> Vec<Record> {
+    let of = |lang: &str| -> Vec<&Record> {
+        records
+            .iter()
+            .filter(|r| r.lang == lang && !r.doc.is_empty())
+            .take(per)
+            .collect()
+    };
+    let (zh, en) = (of("zh"), of("en"));
+    let mut out = Vec::new();
+    for d in 0..n {
+        for r in zh.iter().chain(&en) {
+            let mut r = (*r).clone();
+            r.url = format!("d{d}/{}", r.url);
+            r.doc = format!("d{d}");
+            r.text = format!("{} doc{d}", r.text);
+            out.push(r);
+        }
+    }
+    out.extend(records.iter().filter(|r| r.doc.is_empty()).cloned());
+    out
+}
+
+/// The index of `records` made from `previous`'s files: what it emitted.
+fn remade(records: &[Record], previous: &[(String, Vec<u8>)]) -> BTreeMap<String, Vec<u8>> {
+    use gongkai::search::index::{build_each, Previous};
+    let main = &previous.iter().find(|f| f.0 == MAIN).unwrap().1;
+    let prev = Previous::parse(main).expect("a split index reads back");
+    let refs: Vec<_> = records.iter().map(Record::as_ref).collect();
+    let mut out = BTreeMap::new();
+    build_each(&refs, &[], Some(&prev), &mut |p, b| {
+        assert!(out.insert(p, b).is_none(), "a file emitted twice");
+    });
+    out
+}
+
+const MAIN: &str = gongkai::search::MAIN_FILE;
+
+/// The segment names of an index's main file.
+fn segment_names(files: &[(String, Vec<u8>)]) -> Vec<String> {
+    let main = String::from_utf8_lossy(&files.iter().find(|f| f.0 == MAIN).unwrap().1).into_owned();
+    let v: serde_json::Value = serde_json::from_str(
+        main.trim_end()
+            .strip_prefix("window.GONGKAI_SEARCH=")
+            .and_then(|m| m.strip_suffix(';'))
+            .unwrap(),
+    )
+    .unwrap();
+    v["sg"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s[0].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn an_edit_makes_only_its_segment_again() {
+    let (records, _) = seed();
+    let docs = 2 * gongkai::search::index::SEGMENT_DOCS + 5;
+    let lib = library(&records, docs, 30);
+    let full = build_index(&lib);
+    assert_eq!(
+        segment_names(&full),
+        ["zh0", "zh1", "zh2", "en0", "en1", "en2"],
+        "segments by language and group of documents, the site's pages with the last"
+    );
+    let fixed = |r: &Record| r.doc == "d70" && r.lang == "zh";
+    let edited_at = lib.iter().position(fixed).unwrap() + 3;
+    // One paragraph changed; one added (the later segments' record
+    // numbers move, their parts do not).
+    let mut changed = lib.clone();
+    changed[edited_at].text.push_str("改正一字");
+    let mut added = lib.clone();
+    let mut extra = added[edited_at].clone();
+    extra.url = format!("{}-new", extra.url);
+    extra.text = "新增一段：加强学生劳动教育".to_string();
+    added.insert(edited_at + 1, extra);
+    for (what, edited) in [("changed", &changed), ("added", &added)] {
+        let emitted = remade(edited, &full);
+        let fresh = build_index(edited);
+        // What was emitted is the edited segment's parts and the main file,
+        // as a full build makes them.
+        for (p, b) in &emitted {
+            assert!(
+                p == MAIN || p.starts_with("static/search/zh1"),
+                "{what}: {p} made again"
+            );
+            assert!(
+                fresh.iter().any(|f| f.0 == *p && f.1 == *b),
+                "{what}: {p} differs"
+            );
+        }
+        let parts = fresh
+            .iter()
+            .filter(|f| f.0.starts_with("static/search/"))
+            .count();
+        assert!(
+            emitted.len() * 4 < parts,
+            "{what}: {} of {parts}",
+            emitted.len()
+        );
+        // Every file of a full build is the one made now or the one kept.
+        for (p, b) in &fresh {
+            let kept = full.iter().find(|f| f.0 == *p).map(|f| &f.1);
+            assert!(
+                emitted.get(p).or(kept) == Some(b),
+                "{what}: {p} is neither made nor kept as a full build has it"
+            );
+        }
+        let index = Index::from_files(&fresh).unwrap();
+        check_against_oracle(
+            edited,
+            &index,
+            &["改正一字", "劳动教育", "doc70", "教育 doc131"],
+        );
+    }
+}
+
 // ---------- the JS engine under node ----------
 
 fn write_site(dir: &Path, files: &[(String, Vec<u8>)]) {
@@ -750,7 +874,12 @@ fn js_engine_equals_rust_engine() {
     let big = build_index(&many(&records, 4));
     qs.extend(SPLIT_QUERIES);
     let m = compare_with_node(&big, &qs);
-    eprintln!("JS = Rust on {n} + {m} query/scope pairs");
+    // An index of many segments: every key looked up in each.
+    let docs = 2 * gongkai::search::index::SEGMENT_DOCS + 5;
+    let lib = build_index(&library(&records, docs, 30));
+    assert!(segment_names(&lib).len() >= 6);
+    let l = compare_with_node(&lib, &qs);
+    eprintln!("JS = Rust on {n} + {m} + {l} query/scope pairs");
 }
 
 #[test]

@@ -73,14 +73,26 @@ impl PageKind for SearchIndex {
         _: Option<&Document>,
         put: &mut dyn FnMut(Out),
     ) -> Result<()> {
-        let site: Vec<Vec<Record>> = b.langs.all.iter().map(|l| site_records(b, l)).collect();
-        crate::search::build_index_each(
-            &record_refs(b, &site),
-            &doc_facts(b),
-            &mut |path, bytes| put(Out::File { path, bytes }),
-        );
+        write_index(b, None, &mut |path, bytes| put(Out::File { path, bytes }));
         Ok(())
     }
+}
+
+/// The search index's files, each handed to `emit` as it is made; with
+/// `previous`, only the segments whose records changed (see
+/// [`crate::search::build_index_each`]).
+pub fn write_index(
+    b: &Build,
+    previous: Option<&crate::search::index::Previous>,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
+    let site = all_site_records(b);
+    crate::search::build_index_each(&record_refs(b, &site), &doc_facts(b), previous, emit);
+}
+
+/// Each language's `site_records`.
+fn all_site_records(b: &Build) -> Vec<Vec<Record>> {
+    b.langs.all.iter().map(|l| site_records(b, l)).collect()
 }
 
 /// Every text a reader sees on every page, in every language a document
@@ -88,7 +100,7 @@ impl PageKind for SearchIndex {
 /// document by document (from the documents' summaries), then the pages
 /// of the whole site (the registry's pages, the glossary).
 pub fn records(b: &Build) -> Vec<Record> {
-    let site: Vec<Vec<Record>> = b.langs.all.iter().map(|l| site_records(b, l)).collect();
+    let site = all_site_records(b);
     record_refs(b, &site)
         .into_iter()
         .map(|r| Record {

@@ -327,6 +327,14 @@
     this.nzh = main.nzh;
     this.lens = decodeVarints(main.len);
     this.loadPart = loadPart;
+    /* The segments: [first record number, first key of each dictionary
+       part, number of its first dictionary part]; then the text parts. */
+    this.segs = [];
+    this.nt = 0;
+    for (var s = 0; s < (main.sg || []).length; s++) {
+      this.segs.push({ base: main.sg[s][2], tk: main.sg[s][3], first: this.nt });
+      this.nt += main.sg[s][3].length;
+    }
     this.cache = {};
     this.folded = {};
     var avg = function (lens, a, b) {
@@ -350,7 +358,7 @@
     if (!this.cache[name]) {
       var inline = this.main.inline && this.main.inline[name];
       this.cache[name] = (inline ? Promise.resolve(inline) : this.loadPart(name)).then(function (p) {
-        return i < self.main.tk.length ? { keys: p.k.split(' '), posts: p.p.split(' ') } : self.unpackText(p, i - self.main.tk.length);
+        return i < self.nt ? { keys: p.k.split(' '), posts: p.p.split(' ') } : self.unpackText(p, i - self.nt);
       });
     }
     return this.cache[name];
@@ -362,7 +370,7 @@
     if (!this.main.inline) return Promise.resolve();
     for (var i = 0; i < this.main.parts.length; i++) all.push(this.part(i));
     return Promise.all(all).then(function (parts) {
-      parts.slice(self.main.tk.length).forEach(function (docs) { docs.forEach(function (d) { self.foldedDoc(d); }); });
+      parts.slice(self.nt).forEach(function (docs) { docs.forEach(function (d) { self.foldedDoc(d); }); });
     });
   };
   Engine.prototype.unpackText = function (p, j) {
@@ -379,19 +387,24 @@
     var items = stream(key);
     return items.length === 1 && !items[0].han && items[0].text.length === key.length;
   }
+  /* Entries [key, postings, first record number of the segment], segment
+     by segment. */
   Engine.prototype.lookup = function (key, prefix) {
-    var tk = this.main.tk, first = Math.max(upperBound(tk, key) - 1, 0), last = first;
-    var word = prefix && isWordKey(key);
-    if (prefix) while (last + 1 < tk.length && tk[last + 1].startsWith(key)) last++;
-    var loads = [];
-    for (var p = first; p <= last; p++) loads.push(this.part(p));
+    var word = prefix && isWordKey(key), loads = [], bases = [];
+    this.segs.forEach(function (seg) {
+      var tk = seg.tk;
+      if (!tk.length) return;
+      var first = Math.max(upperBound(tk, key) - 1, 0), last = first;
+      if (prefix) while (last + 1 < tk.length && tk[last + 1].startsWith(key)) last++;
+      for (var p = first; p <= last; p++) { loads.push(this.part(seg.first + p)); bases.push(seg.base); }
+    }, this);
     return Promise.all(loads).then(function (parts) {
       var out = [];
-      parts.forEach(function (part) {
+      parts.forEach(function (part, n) {
         for (var i = lowerBound(part.keys, key); i < part.keys.length; i++) {
           var k = part.keys[i];
           if (k === key || (prefix && k.startsWith(key))) {
-            if (!word || k === key || isWordKey(k)) out.push([k, part.posts[i]]);
+            if (!word || k === key || isWordKey(k)) out.push([k, part.posts[i], bases[n]]);
           } else break;
         }
       });
@@ -402,10 +415,10 @@
   function hasPositions(key) { var a = Array.from(key); return !(a.length === 1 && isHan(a[0])); }
   /* A key's postings: [[id, tf, title, heading, positions], ...]. */
   var decoded = new Map();
-  function postings(key, post) {
+  function postings(key, post, base) {
     var memo = decoded.get(post);
-    if (memo && memo.key === key) return memo.out;
-    var v = decodeVarints(post), withPos = hasPositions(key), out = [], id = -1, i = 0;
+    if (memo && memo.key === key && memo.base === base) return memo.out;
+    var v = decodeVarints(post), withPos = hasPositions(key), out = [], id = base - 1, i = 0;
     while (i + 1 < v.length) {
       id += v[i];
       var code = v[i + 1], tf = code >> 2, pos = [];
@@ -413,13 +426,13 @@
       if (withPos) { var p = 0; for (var k = 0; k < tf; k++) { p += v[i]; pos.push(p); i++; } }
       out.push([id, tf, (code & 2) !== 0, (code & 1) !== 0, pos]);
     }
-    decoded.set(post, { key: key, out: out });
+    decoded.set(post, { key: key, base: base, out: out });
     return out;
   }
   function merged(entries) {
     var hits = new Map();
     entries.forEach(function (e) {
-      postings(e[0], e[1]).forEach(function (x) {
+      postings(e[0], e[1], e[2]).forEach(function (x) {
         var h = hits.get(x[0]);
         if (!h) { h = [0, false, false]; hits.set(x[0], h); }
         h[0] += x[1]; h[1] = h[1] || x[2]; h[2] = h[2] || x[3];
@@ -440,7 +453,7 @@
       var entries = part[1];
       var m = new Map();
       entries.forEach(function (e) {
-        postings(e[0], e[1]).forEach(function (x) {
+        postings(e[0], e[1], e[2]).forEach(function (x) {
           var h = m.get(x[0]);
           if (!h) { h = [new Set(), false, false]; m.set(x[0], h); }
           x[4].forEach(function (p) { h[0].add(p); });
@@ -550,7 +563,7 @@
       if (term.prefix) looks.push(self.lookup(term.tok, true));
       return Promise.all(looks).then(function (lists) {
         var seen = {}, entries = [];
-        lists.forEach(function (l) { l.forEach(function (e) { if (!seen[e[0]]) { seen[e[0]] = 1; entries.push(e); } }); });
+        lists.forEach(function (l) { l.forEach(function (e) { var at = e[0] + ' ' + e[2]; if (!seen[at]) { seen[at] = 1; entries.push(e); } }); });
         var h = merged(entries);
         return [h, true, df(h)];
       });
@@ -561,10 +574,10 @@
   };
   /* The records `ids` (ascending or not), loading their text parts. */
   Engine.prototype.docs = function (ids) {
-    var xs = this.main.xs, tk = this.main.tk.length, need = {}, self = this;
+    var xs = this.main.xs, nt = this.nt, need = {}, self = this;
     ids.forEach(function (id) { need[upperBound(xs, id) - 1] = true; });
     var js = Object.keys(need).map(Number);
-    return Promise.all(js.map(function (j) { return self.part(tk + j); })).then(function (parts) {
+    return Promise.all(js.map(function (j) { return self.part(nt + j); })).then(function (parts) {
       var byId = {};
       parts.forEach(function (docs) { docs.forEach(function (doc) { byId[doc.id] = doc; }); });
       return ids.map(function (id) { return byId[id]; });
