@@ -131,7 +131,7 @@ fn an_edit_to_one_document_writes_only_its_pages_and_what_lists_it() {
         file,
         &std::fs::read_to_string(root.join(file)).unwrap(),
     );
-    age(&root.join("content"));
+    age(&root.join("content/jian-copy"));
     assert_eq!(build(root).written, Some(0));
     assert_same_as_full_build(root);
 
@@ -184,6 +184,28 @@ fn edits_that_reach_other_documents_or_the_whole_site_build_in_full() {
     assert_eq!(build(root).written, None);
     assert!(!root.join("public/jian-third").exists());
     assert_same_as_full_build(root);
+}
+
+#[test]
+fn many_documents_to_read_again_build_in_full() {
+    let site = aged_two_document_site();
+    let root = site.path();
+    build(root);
+    let touch = |doc: &str, ago: u64| {
+        std::fs::File::open(root.join("content").join(doc).join("document.yaml"))
+            .unwrap()
+            .set_modified(SystemTime::now() - Duration::from_secs(ago))
+            .unwrap();
+    };
+    // Both documents' files touched (as a checkout does): more than a
+    // quarter of the documents, so a full build instead of the cache.
+    touch("jian-education-plan", 1800);
+    touch("jian-copy", 1800);
+    assert_eq!(build(root).written, None);
+    assert_same_as_full_build(root);
+    // One document of the two touched is not many: the cache is used.
+    touch("jian-education-plan", 900);
+    assert_eq!(build(root).written, Some(0));
 }
 
 #[test]
