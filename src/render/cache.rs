@@ -666,7 +666,6 @@ fn put_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
 /// output's written as soon as it is made (the index is never whole in
 /// memory). Returns how many files it wrote and every file of the new
 /// index: with its size when it was made now, `None` when it is kept.
-#[allow(clippy::type_complexity)]
 fn apply_index(
     out: &Path,
     site: &Site,
@@ -680,8 +679,7 @@ fn apply_index(
     let mut sizes = BTreeMap::new();
     let mut written = 0;
     let mut failed = None;
-    let mut main = Vec::new();
-    super::search_files_each(
+    let names = super::search_files_each(
         site,
         theme,
         summaries,
@@ -693,16 +691,13 @@ fn apply_index(
                     Err(e) => failed = Some(e),
                 }
             }
-            sizes.insert(rel.clone(), Some(bytes.len() as u64));
-            if rel == MAIN_FILE {
-                main = bytes;
-            }
+            sizes.insert(rel, Some(bytes.len() as u64));
         },
     );
     if let Some(e) = failed {
         return Err(e);
     }
-    for name in crate::search::index::part_names(&main) {
+    for name in names {
         sizes.entry(format!("{PARTS_DIR}{name}.js")).or_insert(None);
     }
     Ok((written, sizes))

@@ -645,16 +645,17 @@ pub fn search_files_of(
 
 /// `search_files_of`, each file handed to `emit` as it is made; with
 /// `previous` (the index in the output, read back), only the parts of
-/// the segments whose records changed.
+/// the segments whose records changed. Returns the names of the parts
+/// the main file loads, kept ones included.
 pub fn search_files_each(
     site: &Site,
     theme: &Theme,
     summaries: &[Summary],
     previous: Option<&crate::search::index::Previous>,
     emit: &mut dyn FnMut(String, Vec<u8>),
-) {
+) -> Vec<String> {
     let b = Build::new(site, theme, summaries, true);
-    pages::search::write_index(&b, previous, emit);
+    pages::search::write_index(&b, previous, emit)
 }
 
 /// What the search index is made from: every paragraph, heading and box

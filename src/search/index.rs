@@ -364,15 +364,13 @@ pub struct Segment {
     pub id: String,
     /// A hash of its records: equal records, equal parts.
     pub hash: String,
-    /// How many records it has.
-    pub count: usize,
     /// The first key of each of its dictionary parts (`""` for the first).
     pub keys: Vec<String>,
     /// The names of its dictionary parts.
     pub dict: Vec<String>,
     /// Its text parts: the first record (counted in the segment) and name.
     pub texts: Vec<(usize, String)>,
-    /// The length of each record.
+    /// The length of each of its records (so, how many it has).
     pub lens: Vec<u64>,
 }
 
@@ -435,7 +433,6 @@ impl Previous {
             let seg = Segment {
                 id: s[0].as_str()?.to_string(),
                 hash: s[1].as_str()?.to_string(),
-                count: end.checked_sub(base)?,
                 keys,
                 dict,
                 texts,
@@ -450,7 +447,7 @@ impl Previous {
     fn reuse(&self, id: &str, hash: &str, count: usize) -> Option<&Segment> {
         self.segments
             .get(id)
-            .filter(|s| s.hash == hash && s.count == count)
+            .filter(|s| s.hash == hash && s.lens.len() == count)
     }
 }
 
@@ -462,22 +459,6 @@ fn main_value(main_js: &[u8]) -> Option<Value> {
         .trim_end()
         .strip_suffix(';')?;
     serde_json::from_str(body).ok()
-}
-
-/// The names of the part files a main file loads (none when it holds
-/// them inline).
-pub fn part_names(main_js: &[u8]) -> Vec<String> {
-    let Some(main) = main_value(main_js).filter(|m| m.get("inline").is_none()) else {
-        return Vec::new();
-    };
-    main["parts"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The version of the format `build_each` writes (`v` in the main file).
@@ -530,14 +511,13 @@ fn segments_of(recs: &[RecordRef], doc_of: &[usize]) -> Vec<(String, std::ops::R
         };
         groups.push(g);
     }
-    let group = |i: usize| groups[i];
     let mut out: Vec<(String, std::ops::Range<usize>)> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut i = 0;
     while i < recs.len() {
-        let g = group(i);
+        let g = groups[i];
         let mut j = i + 1;
-        while j < recs.len() && recs[j].lang == recs[i].lang && group(j) == g {
+        while j < recs.len() && recs[j].lang == recs[i].lang && groups[j] == g {
             j += 1;
         }
         let mut id = match g {
@@ -581,7 +561,6 @@ fn make_segment(
     let mut seg = Segment {
         id: id.to_string(),
         hash,
-        count: recs.len(),
         keys: Vec::new(),
         dict: Vec::new(),
         texts: Vec::new(),
@@ -647,13 +626,14 @@ fn make_segment(
 /// file last), so that a large index is never whole in memory. With
 /// `previous` (the index in the output, read back), the parts of a
 /// segment whose records are unchanged are neither made nor emitted:
-/// the main file names them as they are.
+/// the main file names them as they are. Returns the names of the parts
+/// the main file loads (none when they are inline), kept ones included.
 pub fn build_each(
     records: &[RecordRef],
     facts: &[DocFacts],
     previous: Option<&Previous>,
     emit: &mut dyn FnMut(String, Vec<u8>),
-) {
+) -> Vec<String> {
     let recs = ordered(records);
     // Documents: the facts given, then any other a record names; each
     // record's document number + 1, or 0 for the site's own pages.
@@ -774,6 +754,7 @@ pub fn build_each(
         push_varint(&mut pages, (j - i) as u64);
         i = j;
     }
+    // The dictionary parts' names, then the text parts'.
     dict_names.extend(text_names);
     let mut main = json!({
         "v": VERSION,
@@ -792,4 +773,9 @@ pub fn build_each(
     }
     let js = format!("window.GONGKAI_SEARCH={};\n", json_str(&main));
     emit(MAIN_FILE.to_string(), js.into_bytes());
+    if single {
+        Vec::new()
+    } else {
+        dict_names
+    }
 }

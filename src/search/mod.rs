@@ -206,13 +206,14 @@ pub fn build_index_with(records: &[RecordRef], docs: &[DocFacts]) -> Vec<(String
 /// `build_index_with`, each file handed to `emit` as it is made (the main
 /// file last), in no particular order otherwise. With `previous` (the
 /// index an earlier build wrote, read back), the segments whose records
-/// are unchanged keep their parts, which are not emitted again.
+/// are unchanged keep their parts, which are not emitted again. Returns
+/// the names of the parts the main file loads ([`index::build_each`]).
 pub fn build_index_each(
     records: &[RecordRef],
     docs: &[DocFacts],
     previous: Option<&index::Previous>,
     emit: &mut dyn FnMut(String, Vec<u8>),
-) {
+) -> Vec<String> {
     index::build_each(records, docs, previous, emit)
 }
 

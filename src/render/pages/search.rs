@@ -80,14 +80,15 @@ impl PageKind for SearchIndex {
 
 /// The search index's files, each handed to `emit` as it is made; with
 /// `previous`, only the segments whose records changed (see
-/// [`crate::search::build_index_each`]).
+/// [`crate::search::build_index_each`]). Returns the names of the parts
+/// its main file loads.
 pub fn write_index(
     b: &Build,
     previous: Option<&crate::search::index::Previous>,
     emit: &mut dyn FnMut(String, Vec<u8>),
-) {
+) -> Vec<String> {
     let site = all_site_records(b);
-    crate::search::build_index_each(&record_refs(b, &site), &doc_facts(b), previous, emit);
+    crate::search::build_index_each(&record_refs(b, &site), &doc_facts(b), previous, emit)
 }
 
 /// Each language's `site_records`.
