@@ -202,7 +202,11 @@ impl Session {
             &self.theme,
             false,
             &self.summaries,
-            render::Scope::Documents(&docs),
+            render::Scope::Documents {
+                docs: &docs,
+                listing: true,
+                search: true,
+            },
             &memory,
         )?;
         let ids: Vec<String> = docs

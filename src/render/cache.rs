@@ -33,13 +33,14 @@ use sha2::{Digest, Sha256};
 use super::{guard, output, BuildOptions, BuildReport, Scope, Summary};
 use crate::content::{self, catalog::Entry, Site};
 use crate::diagnostic::Diagnostic;
+use crate::search::index::SEGMENT_DOCS;
 use crate::Result;
 
 /// The cache's folder in the site folder.
 pub const DIR: &str = ".gongkai-cache";
 
 /// Bumped whenever what the cache holds changes shape.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// A file modified this close to the moment its fingerprint was taken may
 /// be modified again within the file system's timestamp granularity
@@ -217,12 +218,22 @@ fn doc_path(dir: &Path, id: &str) -> PathBuf {
     dir.join("docs").join(format!("{id}.bin"))
 }
 
+/// Where a document's search records are kept: apart from its summary,
+/// since a cached build reads them only for the segments of the search
+/// index it makes again (they are most of what the cache holds).
+fn records_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join("records").join(format!("{id}.bin"))
+}
+
+/// Keeps a document's entry, summary and warnings, and with `records` its
+/// summary's search records.
 fn write_doc(
     dir: &Path,
     id: &str,
     entry: &Entry,
     summary: &Summary,
     warnings: &[Diagnostic],
+    records: bool,
 ) -> std::io::Result<()> {
     let cache = DocCacheRef {
         entry: serde_json::to_string(entry).map_err(std::io::Error::other)?,
@@ -230,7 +241,19 @@ fn write_doc(
         warnings,
     };
     let bytes = bincode::serde::encode_to_vec(&cache, config()).map_err(std::io::Error::other)?;
-    write_file(&doc_path(dir, id), &bytes)
+    write_file(&doc_path(dir, id), &bytes)?;
+    if records {
+        let bytes = bincode::serde::encode_to_vec(&summary.records, config())
+            .map_err(std::io::Error::other)?;
+        write_file(&records_path(dir, id), &bytes)?;
+    }
+    Ok(())
+}
+
+fn read_records(dir: &Path, id: &str) -> Option<BTreeMap<String, super::summary::Records>> {
+    let bytes = std::fs::read(records_path(dir, id)).ok()?;
+    let (r, _) = bincode::serde::decode_from_slice(&bytes, config()).ok()?;
+    Some(r)
 }
 
 fn read_doc(dir: &Path, id: &str) -> Option<(Entry, Summary, Vec<Diagnostic>)> {
@@ -259,8 +282,16 @@ pub fn save_full(
     let _ = std::fs::remove_dir_all(&dir);
     let saved = (|| -> std::io::Result<()> {
         std::fs::create_dir_all(dir.join("docs"))?;
+        std::fs::create_dir_all(dir.join("records"))?;
         for (i, e) in site.catalog.entries.iter().enumerate() {
-            write_doc(&dir, &e.id, e, &summaries[i], &site.document_warnings[i])?;
+            write_doc(
+                &dir,
+                &e.id,
+                e,
+                &summaries[i],
+                &site.document_warnings[i],
+                true,
+            )?;
         }
         let state = State {
             version: VERSION,
@@ -483,13 +514,28 @@ pub fn incremental(
         site
     };
     trace.mark("affected");
+    // What the listing pages show of the documents (their entries, where
+    // their citations stand, how far their translations are): when it is
+    // unchanged, so are they (the library page at 1,000 documents and
+    // the registry take most of an edit's rendering).
+    let same_listing = changed_v.iter().zip(&before).all(|(&i, was)| {
+        let now = &summaries[i];
+        catalog_before.entries[i] == site.catalog.entries[i]
+            && was.places == now.places
+            && was.sections == now.sections
+            && was.translation == now.translation
+    });
     let memory = output::Memory::default();
     super::render_scope(
         &site,
         &theme,
         opts.minify,
         &summaries,
-        Scope::Documents(&affected),
+        Scope::Documents {
+            docs: &affected,
+            listing: !same_listing,
+            search: !same_index,
+        },
         &memory,
     )?;
     trace.mark("pages rendered");
@@ -524,12 +570,18 @@ pub fn incremental(
     for (p, b) in &files {
         listing.insert(p.clone(), b.len() as u64);
     }
-    let paths: Vec<&str> = listing.keys().map(String::as_str).collect();
-    let maps = super::sitemap(&site, &paths);
-    listing.retain(|p, _| !super::is_sitemap_file(p));
-    for (path, map) in maps {
-        listing.insert(path.clone(), map.len() as u64);
-        files.push((path, map.into_bytes()));
+    // The sitemap lists the pages, with the catalog's dates: unchanged
+    // when they are.
+    let same_pages =
+        same_listing && stale.is_empty() && files.iter().all(|(p, _)| state.files.contains_key(p));
+    if !same_pages {
+        let paths: Vec<&str> = listing.keys().map(String::as_str).collect();
+        let maps = super::sitemap(&site, &paths);
+        listing.retain(|p, _| !super::is_sitemap_file(p));
+        for (path, map) in maps {
+            listing.insert(path.clone(), map.len() as u64);
+            files.push((path, map.into_bytes()));
+        }
     }
     // The warnings, as a full build gives them.
     let places: Vec<crate::references::Place> =
@@ -549,7 +601,50 @@ pub fn incremental(
     let mut written = apply(&out, &files, &stale)?;
     trace.mark("pages written");
     if !same_index {
-        let (n, index) = apply_index(&out, &site, &theme, &summaries)?;
+        // The records of the segments made again: those of the changed
+        // documents' groups, and of each language's last group (which the
+        // site's own pages join); an index small enough to go inline
+        // needs them all.
+        let weight: usize = summaries
+            .iter()
+            .flat_map(|s| s.record_weights.values())
+            .sum();
+        let groups: BTreeSet<usize> = if weight <= crate::search::index::SINGLE_TEXT_MAX {
+            (0..=summaries.len() / SEGMENT_DOCS).collect()
+        } else {
+            let mut last: BTreeMap<&str, usize> = BTreeMap::new();
+            for (i, s) in summaries.iter().enumerate() {
+                for l in s.record_weights.keys() {
+                    last.insert(l, i);
+                }
+            }
+            changed
+                .iter()
+                .chain(last.values())
+                .map(|i| i / SEGMENT_DOCS)
+                .collect()
+        };
+        let wanted: Vec<usize> = (0..summaries.len())
+            .filter(|i| groups.contains(&(i / SEGMENT_DOCS)) && !changed.contains(i))
+            .collect();
+        if !read_records_into(&dir, &mut summaries, &wanted) {
+            return Ok(Outcome::Full);
+        }
+        trace.mark("records read");
+        let (n, index) = match apply_index(&out, &site, &theme, &summaries)? {
+            Some(made) => made,
+            None => {
+                // A segment could not be kept (the index in the output is
+                // not the one the cache knows): made from every record.
+                let all: Vec<usize> = (0..summaries.len())
+                    .filter(|i| summaries[*i].records.is_empty())
+                    .collect();
+                if !read_records_into(&dir, &mut summaries, &all) {
+                    return Ok(Outcome::Full);
+                }
+                apply_index(&out, &site, &theme, &summaries)?.expect("every record is given")
+            }
+        };
         written += n;
         // The parts the new index names: those made now, and those kept
         // (of the segments whose records did not change); the rest go.
@@ -565,10 +660,19 @@ pub fn incremental(
         listing.extend(index.into_iter().filter_map(|(p, n)| Some((p, n?))));
     }
     trace.mark("search index");
+    // The documents read: their summaries (made again only for those
+    // changed, whose records are then new).
     for &i in &read {
         let e = &site.catalog.entries[i];
         let warnings = &site.document_warnings[i];
-        let _ = write_doc(&dir, &e.id, e, &summaries[i], warnings);
+        let _ = write_doc(
+            &dir,
+            &e.id,
+            e,
+            &summaries[i],
+            warnings,
+            changed.contains(&i),
+        );
     }
     for (i, (_, f)) in prints.iter().enumerate() {
         state.docs[i].fingerprint = f.clone();
@@ -661,17 +765,35 @@ fn put_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
     Ok(true)
 }
 
+/// Reads the search records of the documents `which` into their
+/// summaries; false when one is missing from the cache.
+fn read_records_into(dir: &Path, summaries: &mut [Summary], which: &[usize]) -> bool {
+    use rayon::prelude::*;
+    let read: Option<Vec<_>> = which
+        .par_iter()
+        .map(|&i| read_records(dir, &summaries[i].doc))
+        .collect();
+    let Some(read) = read else { return false };
+    for (&i, r) in which.iter().zip(read) {
+        summaries[i].records = r;
+    }
+    true
+}
+
 /// Makes the search index again from the one in the output: the
 /// segments whose records changed, each file that differs from the
 /// output's written as soon as it is made (the index is never whole in
-/// memory). Returns how many files it wrote and every file of the new
-/// index: with its size when it was made now, `None` when it is kept.
+/// memory), the segments of the documents whose summaries hold no
+/// records kept as they are. Returns how many files it wrote and every
+/// file of the new index: with its size when it was made now, `None`
+/// when it is kept; `None` when a segment cannot be kept.
+#[allow(clippy::type_complexity)]
 fn apply_index(
     out: &Path,
     site: &Site,
     theme: &super::Theme,
     summaries: &[Summary],
-) -> Result<(usize, BTreeMap<String, Option<u64>>)> {
+) -> Result<Option<(usize, BTreeMap<String, Option<u64>>)>> {
     use crate::search::{index::Previous, MAIN_FILE, PARTS_DIR};
     let previous = std::fs::read(out.join(MAIN_FILE))
         .ok()
@@ -697,10 +819,11 @@ fn apply_index(
     if let Some(e) = failed {
         return Err(e);
     }
+    let Some(names) = names else { return Ok(None) };
     for name in names {
         sizes.entry(format!("{PARTS_DIR}{name}.js")).or_insert(None);
     }
-    Ok((written, sizes))
+    Ok(Some((written, sizes)))
 }
 
 fn report(files: &BTreeMap<String, u64>, warnings: Vec<Diagnostic>, written: usize) -> BuildReport {

@@ -121,8 +121,13 @@ pub enum Reach {
     /// its own.
     Document,
     /// Pages that show something of every document (lists, citations,
-    /// feeds): made again after any edit.
+    /// feeds), made from the catalog and the summaries' citations and
+    /// translation status: made again after an edit that changes them.
     Listing,
+    /// Pages made from what the search index is made from (the search
+    /// page names the index's version): made again after an edit to any
+    /// document's search records.
+    Search,
     /// Pages that depend on no document's pages, or that `serve` brings up
     /// to date on its own (plain pages, the search index, assets): made in
     /// full builds only.
@@ -169,9 +174,16 @@ pub enum Scope<'a> {
     /// The whole site.
     All,
     /// After an edit to these documents (indexes into `site.catalog`, each
-    /// of them read: `Site::document`): their pages and every
-    /// `Reach::Listing` page (used by `serve` and the build cache).
-    Documents(&'a [usize]),
+    /// of them read: `Site::document`): their pages, every
+    /// `Reach::Listing` page when `listing` and every `Reach::Search`
+    /// page when `search` (used by `serve` and the build cache, which
+    /// knows when what the listing pages show of the documents is
+    /// unchanged).
+    Documents {
+        docs: &'a [usize],
+        listing: bool,
+        search: bool,
+    },
 }
 
 /// The fields every page's context has (base.html uses them).
@@ -533,7 +545,18 @@ pub fn render_scope(
     let b = Build::new(site, theme, summaries, minify);
     let docs: Vec<usize> = match scope {
         Scope::All => site.slots.clone(),
-        Scope::Documents(d) => d.to_vec(),
+        Scope::Documents { docs, .. } => docs.to_vec(),
+    };
+    let made = |reach: Reach| match scope {
+        Scope::All => true,
+        Scope::Documents {
+            listing, search, ..
+        } => match reach {
+            Reach::Document => true,
+            Reach::Listing => listing,
+            Reach::Search => search,
+            Reach::Whole => false,
+        },
     };
     if let Some(&i) = docs.iter().find(|&&i| site.document(i).is_none()) {
         return Err(Diagnostic::error(format!(
@@ -546,11 +569,11 @@ pub fn render_scope(
     // Tasks: (kind, language, document). Site-wide pages first: the home
     // page of a big site is one long task, better started early.
     let mut tasks: Vec<(&dyn PageKind, &Language, Option<usize>)> = Vec::new();
-    for pass in [Reach::Listing, Reach::Whole, Reach::Document] {
+    for pass in [Reach::Listing, Reach::Search, Reach::Whole, Reach::Document] {
+        if !made(pass) {
+            continue;
+        }
         for kind in pages::KINDS.iter().copied().filter(|k| k.reach() == pass) {
-            if pass == Reach::Whole && !matches!(scope, Scope::All) {
-                continue;
-            }
             let langs: Vec<&Language> = if kind.per_language() {
                 b.langs.all.iter().collect()
             } else {
@@ -645,15 +668,17 @@ pub fn search_files_of(
 
 /// `search_files_of`, each file handed to `emit` as it is made; with
 /// `previous` (the index in the output, read back), only the parts of
-/// the segments whose records changed. Returns the names of the parts
-/// the main file loads, kept ones included.
+/// the segments whose records changed, and the segments of documents
+/// whose summaries hold no records kept as they are. Returns the names of
+/// the parts the main file loads, kept ones included; `None` when a
+/// segment cannot be kept, with nothing emitted (`pages::search::write_index`).
 pub fn search_files_each(
     site: &Site,
     theme: &Theme,
     summaries: &[Summary],
     previous: Option<&crate::search::index::Previous>,
     emit: &mut dyn FnMut(String, Vec<u8>),
-) -> Vec<String> {
+) -> Option<Vec<String>> {
     let b = Build::new(site, theme, summaries, true);
     pages::search::write_index(&b, previous, emit)
 }

@@ -27,7 +27,14 @@ pub struct Summary {
     /// The sections its citations stand in: by section id.
     pub sections: BTreeMap<String, PlaceSection>,
     /// Its search records, by language code (the languages it is in).
+    /// Kept apart in the build cache, which reads them back only for the
+    /// documents whose part of the search index an edit makes again: a
+    /// summary read from the cache holds none until then.
+    #[serde(skip)]
     pub records: BTreeMap<String, Records>,
+    /// The size of its records in each language they are in
+    /// ([`Records::weight`]), read when they are not held.
+    pub record_weights: BTreeMap<String, usize>,
     /// A hash of `records`: the search page's address of the index
     /// changes when any document's records do.
     pub records_hash: String,
@@ -103,6 +110,24 @@ impl Records {
 
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+
+    /// Their size in the search index's text ([`RecordRef::weight`]
+    /// summed), without borrowing them.
+    pub fn weight(&self) -> usize {
+        let mut start = 0;
+        self.rows
+            .iter()
+            .map(|r| {
+                let anchor = r.anchor_end as usize - start;
+                start = r.text_end as usize;
+                let url = match anchor {
+                    0 => self.strings[r.page as usize].len(),
+                    n => self.strings[r.page as usize].len() + 1 + n,
+                };
+                (r.text_end - r.anchor_end) as usize + url + 16
+            })
+            .sum()
     }
 
     /// The records, as the index reads them.
@@ -183,6 +208,11 @@ impl Build<'_> {
             })
             .collect();
         let records_hash = hash_records(&records, &doc.id);
+        let record_weights = records
+            .iter()
+            .filter(|(_, r)| !r.is_empty())
+            .map(|(l, r)| (l.clone(), r.weight()))
+            .collect();
         let translation = self
             .langs
             .all
@@ -195,6 +225,7 @@ impl Build<'_> {
             places,
             sections,
             records,
+            record_weights,
             records_hash,
             translation,
         })

@@ -372,6 +372,11 @@ pub struct Segment {
     pub texts: Vec<(usize, String)>,
     /// The length of each of its records (so, how many it has).
     pub lens: Vec<u64>,
+    /// The lengths of its runs of records of one page.
+    pub pages: Vec<u64>,
+    /// Its runs of records of one document: (number + 1, or 0 for the
+    /// site's own pages; how many records).
+    pub docs: Vec<(u64, u64)>,
 }
 
 /// The segments of an index a build wrote, by name, read back from its
@@ -407,6 +412,31 @@ impl Previous {
         if lens.len() != n || parts.len() != nt + xs.len() {
             return None;
         }
+        // Each segment's runs of pages and documents: no run crosses a
+        // segment, as `build_units` writes them segment by segment.
+        let bases: Vec<usize> = sg
+            .iter()
+            .map(|s| s[2].as_u64().map(|b| b as usize))
+            .collect::<Option<_>>()?;
+        let seg_at = |r: usize| bases.partition_point(|&b| b <= r).checked_sub(1);
+        let mut pages: Vec<Vec<u64>> = vec![Vec::new(); sg.len()];
+        let mut at = 0;
+        for p in super::query::decode_varints(main["pr"].as_str()?) {
+            pages[seg_at(at)?].push(p);
+            at += p as usize;
+        }
+        let mut docs: Vec<Vec<(u64, u64)>> = vec![Vec::new(); sg.len()];
+        let mut at = 0;
+        for c in super::query::decode_varints(main["dr"].as_str()?).chunks(2) {
+            let (d, k) = (c[0], *c.get(1)?);
+            docs[seg_at(at)?].push((d, k));
+            at += k as usize;
+        }
+        if at != n {
+            return None;
+        }
+        let mut pages = pages.into_iter();
+        let mut docs = docs.into_iter();
         let mut segments = HashMap::new();
         let mut dict_at = 0;
         for (i, s) in sg.iter().enumerate() {
@@ -437,6 +467,8 @@ impl Previous {
                 dict,
                 texts,
                 lens: lens.get(base..end)?.to_vec(),
+                pages: pages.next()?,
+                docs: docs.next()?,
             };
             segments.insert(seg.id.clone(), seg);
         }
@@ -495,17 +527,56 @@ fn segment_hash(recs: &[RecordRef]) -> String {
     format!("{h:016x}")
 }
 
-/// The segments' boundaries in `recs` (ordered): runs of records of one
-/// language and one group of [`SEGMENT_DOCS`] documents (by their number
-/// in `doc_of`), with their names. The site's own pages (registry,
-/// glossary), which follow a language's documents, join the last group:
-/// one segment fewer for every key of every query to look up.
-fn segments_of(recs: &[RecordRef], doc_of: &[usize]) -> Vec<(String, std::ops::Range<usize>)> {
-    // The group of each record; `usize::MAX` for a language with none.
-    let mut groups: Vec<usize> = Vec::with_capacity(recs.len());
-    for (i, r) in recs.iter().enumerate() {
-        let g = match doc_of[i] {
-            0 if i > 0 && recs[i - 1].lang == r.lang => groups[i - 1],
+/// The records of one document, or of the site's own pages, in one
+/// language: what the index is made of, unit by unit, in index order
+/// (the Chinese first, [`ordered`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Unit<'a> {
+    pub lang: &'a str,
+    /// The document's id; empty for the site's own pages.
+    pub doc: &'a str,
+    /// How many of the records given are its, the units' one after
+    /// another. `None`: they are not given, being unchanged since the
+    /// index `previous` names was written, and their segment is kept as
+    /// it is (a cached build reads only the records of the segments an
+    /// edit touched).
+    pub count: Option<usize>,
+    /// Its records' size ([`RecordRef::weight`] summed), which decides
+    /// whether the index goes inline; read only when `count` is `None`.
+    pub weight: usize,
+}
+
+/// The units of records given all at once: each run of consecutive
+/// records of one language and one document.
+pub fn units_of<'a>(recs: &[RecordRef<'a>]) -> Vec<Unit<'a>> {
+    let mut out: Vec<Unit> = Vec::new();
+    for r in recs {
+        match out.last_mut() {
+            Some(u) if u.lang == r.lang && u.doc == r.doc => {
+                *u.count.as_mut().expect("given") += 1;
+            }
+            _ => out.push(Unit {
+                lang: r.lang,
+                doc: r.doc,
+                count: Some(1),
+                weight: 0,
+            }),
+        }
+    }
+    out
+}
+
+/// The segments' units: runs of units of one language and one group of
+/// [`SEGMENT_DOCS`] documents (by their number in `doc_no`), with their
+/// names. The site's own pages (registry, glossary), which follow a
+/// language's documents, join the last group: one segment fewer for every
+/// key of every query to look up.
+fn segments_of(units: &[Unit], doc_no: &[usize]) -> Vec<(String, std::ops::Range<usize>)> {
+    // The group of each unit; `usize::MAX` for a language with none.
+    let mut groups: Vec<usize> = Vec::with_capacity(units.len());
+    for (i, u) in units.iter().enumerate() {
+        let g = match doc_no[i] {
+            0 if i > 0 && units[i - 1].lang == u.lang => groups[i - 1],
             0 => usize::MAX,
             d => (d - 1) / SEGMENT_DOCS,
         };
@@ -514,17 +585,17 @@ fn segments_of(recs: &[RecordRef], doc_of: &[usize]) -> Vec<(String, std::ops::R
     let mut out: Vec<(String, std::ops::Range<usize>)> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut i = 0;
-    while i < recs.len() {
+    while i < units.len() {
         let g = groups[i];
         let mut j = i + 1;
-        while j < recs.len() && recs[j].lang == recs[i].lang && groups[j] == g {
+        while j < units.len() && units[j].lang == units[i].lang && groups[j] == g {
             j += 1;
         }
         let mut id = match g {
-            usize::MAX => format!("{}s", recs[i].lang),
-            g => format!("{}{g}", recs[i].lang),
+            usize::MAX => format!("{}s", units[i].lang),
+            g => format!("{}{g}", units[i].lang),
         };
-        // Records of one group are consecutive when they come from the
+        // Units of one group are consecutive when they come from the
         // site's summaries; anything else still gets names of its own.
         let n = seen.entry(id.clone()).or_insert(0);
         *n += 1;
@@ -543,10 +614,22 @@ fn make_segment(
     id: &str,
     hash: String,
     recs: &[RecordRef],
+    docs: Vec<(u64, u64)>,
     split: bool,
     part: &mut dyn FnMut(String, Value) -> String,
 ) -> Segment {
     let (mut dict, lens) = dictionary(recs);
+    let mut pages = Vec::new();
+    let mut i = 0;
+    while i < recs.len() {
+        let p = recs[i].page;
+        let mut j = i + 1;
+        while j < recs.len() && recs[j].page == p {
+            j += 1;
+        }
+        pages.push((j - i) as u64);
+        i = j;
+    }
     // JS compares strings by UTF-16 code units; so must the sorted keys.
     dict.sort_by_cached_key(|(k, _)| k.encode_utf16().collect::<Vec<u16>>());
     let encoded: Vec<(usize, (Box<str>, String))> = dict
@@ -565,6 +648,8 @@ fn make_segment(
         dict: Vec::new(),
         texts: Vec::new(),
         lens: lens.into_iter().map(|l| l as u64).collect(),
+        pages,
+        docs,
     };
     if !encoded.is_empty() {
         for group in chunk(encoded, term_target) {
@@ -583,10 +668,7 @@ fn make_segment(
         }
     }
     // Text: each record with its page, anchor, title and heading.
-    let texts: Vec<(usize, RecordRef)> = recs
-        .iter()
-        .map(|r| (r.text.len() + r.url_len() + 16, *r))
-        .collect();
+    let texts: Vec<(usize, RecordRef)> = recs.iter().map(|r| (r.weight(), *r)).collect();
     let mut next = 0usize;
     if !texts.is_empty() {
         for group in chunk(texts, text_target) {
@@ -635,8 +717,33 @@ pub fn build_each(
     emit: &mut dyn FnMut(String, Vec<u8>),
 ) -> Vec<String> {
     let recs = ordered(records);
-    // Documents: the facts given, then any other a record names; each
-    // record's document number + 1, or 0 for the site's own pages.
+    build_units(&recs, &units_of(&recs), facts, previous, emit)
+        .expect("every unit's records are given")
+}
+
+/// How a segment of the new index comes to be.
+enum Plan<'p> {
+    /// From its records: these, of the records given.
+    Made(std::ops::Range<usize>),
+    /// As the previous index has it (its records were not given).
+    Kept(&'p Segment),
+}
+
+/// `build_each` from units: the records of some of them given, one after
+/// another in `records`; those of the others not (`Unit::count` is
+/// `None`), their segments kept from `previous`. `None`, with nothing
+/// emitted, when a segment cannot be made so: some of its units given and
+/// some not, no such segment in `previous`, or an index small enough to
+/// go inline (whose text must all be given).
+pub fn build_units(
+    records: &[RecordRef],
+    units: &[Unit],
+    facts: &[DocFacts],
+    previous: Option<&Previous>,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) -> Option<Vec<String>> {
+    // Documents: the facts given, then any other a unit names; each
+    // unit's document number + 1, or 0 for the site's own pages.
     let mut docs: Vec<Value> = Vec::new();
     let mut doc_ix: BTreeMap<&str, usize> = BTreeMap::new();
     for f in facts {
@@ -646,29 +753,68 @@ pub fn build_each(
         doc_ix.insert(f.id.as_str(), docs.len());
         docs.push(json!([f.id, f.titles, f.categories, f.year.unwrap_or(0)]));
     }
-    // A document's records are consecutive: look up each run once.
-    let mut last: Option<(&str, usize)> = None;
-    let doc_of: Vec<usize> = recs
+    let doc_no: Vec<usize> = units
         .iter()
-        .map(|r| {
-            if r.doc.is_empty() {
+        .map(|u| {
+            if u.doc.is_empty() {
                 return 0;
             }
-            if let Some((_, n)) = last.filter(|l| l.0 == r.doc) {
-                return n;
-            }
             let next = docs.len();
-            let i = *doc_ix.entry(r.doc).or_insert(next);
+            let i = *doc_ix.entry(u.doc).or_insert(next);
             if i == next {
-                docs.push(json!([r.doc, {}, [], 0]));
+                docs.push(json!([u.doc, {}, [], 0]));
             }
-            last = Some((r.doc, i + 1));
             i + 1
         })
         .collect();
-
-    let text_total: usize = recs.iter().map(|r| r.text.len() + r.url_len() + 16).sum();
+    // Each given unit's records.
+    let mut at = 0;
+    let ranges: Vec<Option<std::ops::Range<usize>>> = units
+        .iter()
+        .map(|u| {
+            u.count.map(|c| {
+                at += c;
+                at - c..at
+            })
+        })
+        .collect();
+    if at != records.len() {
+        return None;
+    }
+    let text_total: usize = units
+        .iter()
+        .zip(&ranges)
+        .map(|(u, r)| match r {
+            Some(r) => records[r.clone()].iter().map(RecordRef::weight).sum(),
+            None => u.weight,
+        })
+        .sum();
     let single = text_total <= SINGLE_TEXT_MAX;
+    // What each segment is made from, decided before anything is made.
+    let mut plans: Vec<(String, std::ops::Range<usize>, Plan)> = Vec::new();
+    for (id, us) in segments_of(units, &doc_no) {
+        let given = ranges[us.clone()].iter().filter(|r| r.is_some()).count();
+        let plan = if given == us.len() {
+            let first = ranges[us.start].as_ref().map_or(0, |r| r.start);
+            let last = ranges[us.end - 1].as_ref().map_or(0, |r| r.end);
+            Plan::Made(first..last)
+        } else if given == 0 && !single {
+            let kept = previous?.segments.get(&id)?;
+            // The segment holds the same documents' records, in order.
+            let mut nos: Vec<u64> = doc_no[us.clone()].iter().map(|&d| d as u64).collect();
+            nos.dedup();
+            let mut was: Vec<u64> = kept.docs.iter().map(|d| d.0).collect();
+            was.dedup();
+            if nos != was {
+                return None;
+            }
+            Plan::Kept(kept)
+        } else {
+            return None;
+        };
+        plans.push((id, us, plan));
+    }
+
     // Each part becomes its file as soon as it is made (or stays whole,
     // to go inline into the main file).
     let mut inline = serde_json::Map::new();
@@ -685,81 +831,85 @@ pub fn build_each(
             name
         }
     };
-    let mut segments: Vec<(usize, Segment)> = Vec::new();
-    let cut: Vec<(String, std::ops::Range<usize>, String)> = segments_of(&recs, &doc_of)
-        .into_par_iter()
-        .map(|(id, range)| {
-            let hash = segment_hash(&recs[range.clone()]);
-            (id, range, hash)
+    let hashes: Vec<Option<String>> = plans
+        .par_iter()
+        .map(|(_, _, plan)| match plan {
+            Plan::Made(r) => Some(segment_hash(&records[r.clone()])),
+            Plan::Kept(_) => None,
         })
         .collect();
-    for (id, range, hash) in cut {
-        let seg_recs = &recs[range.clone()];
-        let kept = previous
-            .filter(|_| !single)
-            .and_then(|p| p.reuse(&id, &hash, seg_recs.len()));
-        let seg = match kept {
-            Some(s) => s.clone(),
-            None => make_segment(&id, hash, seg_recs, !single, &mut part),
+    let mut segments: Vec<(bool, Segment)> = Vec::new();
+    for ((id, us, plan), hash) in plans.into_iter().zip(hashes) {
+        let zh = units[us.start].lang == "zh";
+        let seg = match (plan, hash) {
+            (Plan::Made(r), Some(hash)) => {
+                let seg_recs = &records[r];
+                let kept = previous
+                    .filter(|_| !single)
+                    .and_then(|p| p.reuse(&id, &hash, seg_recs.len()));
+                match kept {
+                    Some(s) => s.clone(),
+                    None => {
+                        let mut docs: Vec<(u64, u64)> = Vec::new();
+                        for (u, &d) in units[us.clone()].iter().zip(&doc_no[us]) {
+                            let n = u.count.unwrap_or(0) as u64;
+                            match docs.last_mut() {
+                                Some(last) if last.0 == d as u64 => last.1 += n,
+                                _ => docs.push((d as u64, n)),
+                            }
+                        }
+                        make_segment(&id, hash, seg_recs, docs, !single, &mut part)
+                    }
+                }
+            }
+            (Plan::Kept(s), _) => s.clone(),
+            (Plan::Made(_), None) => unreachable!("a made segment is hashed"),
         };
-        segments.push((range.start, seg));
+        segments.push((zh, seg));
     }
 
+    // The main file: each segment's records' lengths, pages and
+    // documents one after another, so that a kept segment's are copied.
     let mut lens = String::new();
+    let mut pages = String::new();
+    let mut runs = String::new();
     let mut sg = Vec::new();
     let mut dict_names = Vec::new();
     let mut text_names = Vec::new();
     let mut xs = Vec::new();
-    for (base, s) in &segments {
-        for &n in &s.lens {
-            push_varint(&mut lens, n);
+    let mut n = 0;
+    let mut nzh = 0;
+    for (zh, s) in &segments {
+        for &l in &s.lens {
+            push_varint(&mut lens, l);
         }
-        sg.push(json!([s.id, s.hash, base, s.keys]));
+        // Pages: the lengths of the runs of records on one page (a page's
+        // records are consecutive), so results are grouped by page before
+        // their text is loaded.
+        for &p in &s.pages {
+            push_varint(&mut pages, p);
+        }
+        for &(d, c) in &s.docs {
+            push_varint(&mut runs, d);
+            push_varint(&mut runs, c);
+        }
+        sg.push(json!([s.id, s.hash, n, s.keys]));
         dict_names.extend(s.dict.iter().cloned());
         for (first, name) in &s.texts {
-            xs.push(base + first);
+            xs.push(n + first);
             text_names.push(name.clone());
         }
-    }
-    let nzh = recs.iter().filter(|r| r.lang == "zh").count();
-    let mut runs = String::new();
-    let mut run: Option<(usize, u64)> = None;
-    for &d in &doc_of {
-        match &mut run {
-            Some((cur, n)) if *cur == d => *n += 1,
-            _ => {
-                if let Some((cur, n)) = run {
-                    push_varint(&mut runs, cur as u64);
-                    push_varint(&mut runs, n);
-                }
-                run = Some((d, 1));
-            }
+        n += s.lens.len();
+        if *zh {
+            nzh += s.lens.len();
         }
-    }
-    if let Some((cur, n)) = run {
-        push_varint(&mut runs, cur as u64);
-        push_varint(&mut runs, n);
-    }
-    // Pages: the lengths of the runs of records on one page (a page's
-    // records are consecutive), so results are grouped by page before
-    // their text is loaded.
-    let mut pages = String::new();
-    let mut i = 0;
-    while i < recs.len() {
-        let p = recs[i].page;
-        let mut j = i + 1;
-        while j < recs.len() && recs[j].page == p {
-            j += 1;
-        }
-        push_varint(&mut pages, (j - i) as u64);
-        i = j;
     }
     // The dictionary parts' names, then the text parts'.
     dict_names.extend(text_names);
     let mut main = json!({
         "v": VERSION,
         "pr": pages,
-        "n": recs.len(),
+        "n": n,
         "nzh": nzh,
         "len": lens,
         "sg": sg,
@@ -773,9 +923,5 @@ pub fn build_each(
     }
     let js = format!("window.GONGKAI_SEARCH={};\n", json_str(&main));
     emit(MAIN_FILE.to_string(), js.into_bytes());
-    if single {
-        Vec::new()
-    } else {
-        dict_names
-    }
+    Some(if single { Vec::new() } else { dict_names })
 }

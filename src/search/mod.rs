@@ -152,6 +152,13 @@ pub struct RecordRef<'a> {
 }
 
 impl RecordRef<'_> {
+    /// Its size in the index's text parts: its text and URL and about
+    /// what the JSON around them takes (what decides whether the index
+    /// goes inline).
+    pub fn weight(&self) -> usize {
+        self.text.len() + self.url_len() + 16
+    }
+
     /// The length of the record's URL (`page#anchor`).
     pub fn url_len(&self) -> usize {
         match self.anchor.len() {
@@ -203,18 +210,22 @@ pub fn build_index_with(records: &[RecordRef], docs: &[DocFacts]) -> Vec<(String
     index::build(records, docs)
 }
 
-/// `build_index_with`, each file handed to `emit` as it is made (the main
-/// file last), in no particular order otherwise. With `previous` (the
-/// index an earlier build wrote, read back), the segments whose records
-/// are unchanged keep their parts, which are not emitted again. Returns
-/// the names of the parts the main file loads ([`index::build_each`]).
-pub fn build_index_each(
+/// `build_index_with` from units of records ([`index::Unit`]), each file
+/// handed to `emit` as it is made (the main file last), in no particular
+/// order otherwise. With `previous` (the index an earlier build wrote,
+/// read back), the segments whose records are unchanged keep their parts,
+/// which are not emitted again, and those of units whose records are not
+/// given are kept as they are. Returns the names of the parts the main
+/// file loads; `None` when the units' segments cannot be kept
+/// ([`index::build_units`]).
+pub fn build_index_units(
     records: &[RecordRef],
+    units: &[index::Unit],
     docs: &[DocFacts],
     previous: Option<&index::Previous>,
     emit: &mut dyn FnMut(String, Vec<u8>),
-) -> Vec<String> {
-    index::build_each(records, docs, previous, emit)
+) -> Option<Vec<String>> {
+    index::build_units(records, units, docs, previous, emit)
 }
 
 /// JSON made safe inside a classic script: no `</script>`, no `<!--`, no

@@ -777,6 +777,79 @@ fn an_edit_makes_only_its_segment_again() {
     }
 }
 
+/// A cached build gives the records of the segments an edit touched
+/// only: the others' units come without records and are kept as the old
+/// main file has them. What it emits is what it emits given every record.
+#[test]
+fn segments_whose_records_are_not_given_are_kept() {
+    use gongkai::search::index::{build_units, units_of, Previous, Unit};
+    let (records, _) = seed();
+    let lib = library(&records, 2 * gongkai::search::index::SEGMENT_DOCS + 5, 30);
+    let full = build_index(&lib);
+    let mut edited = lib.clone();
+    let at = lib
+        .iter()
+        .position(|r| r.doc == "d70" && r.lang == "zh")
+        .unwrap()
+        + 3;
+    edited[at].text.push_str("改正一字");
+    let given_all = remade(&edited, &full);
+    let prev = Previous::parse(&full.iter().find(|f| f.0 == MAIN).unwrap().1).unwrap();
+    let refs: Vec<_> = edited.iter().map(Record::as_ref).collect();
+    let refs = gongkai::search::index::ordered(&refs).into_owned();
+    // Given: the edited document's group (d64–d127) in Chinese, and each
+    // language's last group, which the site's pages join.
+    let given = |u: &Unit| {
+        let n: usize = u
+            .doc
+            .strip_prefix('d')
+            .map_or(usize::MAX, |d| d.parse().unwrap());
+        (u.lang == "zh" && (64..128).contains(&n)) || n >= 128
+    };
+    let build = |given: &dyn Fn(&Unit) -> bool| {
+        let mut at = 0;
+        let mut recs = Vec::new();
+        let mut units = Vec::new();
+        for u in units_of(&refs) {
+            let mine = &refs[at..at + u.count.unwrap()];
+            at += mine.len();
+            if given(&u) {
+                recs.extend_from_slice(mine);
+                units.push(u);
+            } else {
+                let weight = mine.iter().map(|r| r.weight()).sum();
+                units.push(Unit {
+                    count: None,
+                    weight,
+                    ..u
+                });
+            }
+        }
+        let mut out = BTreeMap::new();
+        let names = build_units(&recs, &units, &[], Some(&prev), &mut |p, b| {
+            out.insert(p, b);
+        });
+        names.map(|_| out)
+    };
+    let kept = build(&given).expect("whole segments given or kept");
+    assert_eq!(
+        kept.keys().collect::<Vec<_>>(),
+        given_all.keys().collect::<Vec<_>>()
+    );
+    assert!(kept == given_all, "the same files as given every record");
+    for p in kept.keys() {
+        assert!(
+            p == MAIN || p.starts_with("static/search/zh1"),
+            "{p} made again"
+        );
+    }
+    // Part of a segment given, part not: refused, nothing emitted.
+    assert!(build(&|u: &Unit| given(u) && u.doc != "d64").is_none());
+    // No English given, its site pages neither: every English segment kept.
+    let zh_only = build(&|u: &Unit| u.lang == "zh" && given(u));
+    assert!(zh_only.as_ref() == Some(&given_all), "English kept whole");
+}
+
 // ---------- the JS engine under node ----------
 
 fn write_site(dir: &Path, files: &[(String, Vec<u8>)]) {

@@ -21,7 +21,7 @@ struct SearchContext<'a> {
 
 impl PageKind for SearchPage {
     fn reach(&self) -> Reach {
-        Reach::Listing
+        Reach::Search
     }
 
     fn make(
@@ -73,22 +73,73 @@ impl PageKind for SearchIndex {
         _: Option<&Document>,
         put: &mut dyn FnMut(Out),
     ) -> Result<()> {
-        write_index(b, None, &mut |path, bytes| put(Out::File { path, bytes }));
+        // A full build's summaries hold every record: nothing is kept.
+        write_index(b, None, &mut |path, bytes| put(Out::File { path, bytes }))
+            .expect("a full build's summaries hold their records");
         Ok(())
     }
 }
 
 /// The search index's files, each handed to `emit` as it is made; with
-/// `previous`, only the segments whose records changed (see
-/// [`crate::search::build_index_each`]). Returns the names of the parts
-/// its main file loads.
+/// `previous`, only the segments whose records changed, and those of the
+/// documents whose records the summaries do not hold (a cached build's)
+/// kept as they are (see [`crate::search::build_index_units`]). Returns
+/// the names of the parts its main file loads; `None` when a segment
+/// cannot be kept, with nothing emitted.
 pub fn write_index(
     b: &Build,
     previous: Option<&crate::search::index::Previous>,
     emit: &mut dyn FnMut(String, Vec<u8>),
-) -> Vec<String> {
+) -> Option<Vec<String>> {
     let site = all_site_records(b);
-    crate::search::build_index_each(&record_refs(b, &site), &doc_facts(b), previous, emit)
+    let (refs, units) = index_units(b, &site);
+    crate::search::build_index_units(&refs, &units, &doc_facts(b), previous, emit)
+}
+
+/// `record_refs` in the index's units: the Chinese first (the index
+/// numbers them first), then language by language, document by document,
+/// then the site's own pages; a document whose summary does not hold its
+/// records is a unit without them.
+fn index_units<'a>(
+    b: &'a Build,
+    site: &'a [Vec<Record>],
+) -> (Vec<RecordRef<'a>>, Vec<crate::search::index::Unit<'a>>) {
+    use crate::search::index::Unit;
+    let mut langs: Vec<(&Language, &Vec<Record>)> = b.langs.all.iter().zip(site).collect();
+    langs.sort_by_key(|(l, _)| l.code != "zh");
+    let mut refs = Vec::new();
+    let mut units = Vec::new();
+    for (lang, own) in langs {
+        let lang = lang.code.as_str();
+        for s in b.summaries {
+            let weight = s.record_weights.get(lang).copied().unwrap_or(0);
+            let count = match s.records.get(lang) {
+                Some(r) if !r.is_empty() => {
+                    refs.extend(r.iter(lang, &s.doc));
+                    Some(r.len())
+                }
+                Some(_) => continue,
+                None if weight > 0 => None,
+                None => continue,
+            };
+            units.push(Unit {
+                lang,
+                doc: &s.doc,
+                count,
+                weight,
+            });
+        }
+        if !own.is_empty() {
+            refs.extend(own.iter().map(Record::as_ref));
+            units.push(Unit {
+                lang,
+                doc: "",
+                count: Some(own.len()),
+                weight: 0,
+            });
+        }
+    }
+    (refs, units)
 }
 
 /// Each language's `site_records`.
