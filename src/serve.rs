@@ -204,7 +204,7 @@ impl Session {
             &self.summaries,
             render::Scope::Documents {
                 docs: &docs,
-                listing: true,
+                listing: render::Shows::ALL,
                 search: true,
             },
             &memory,

@@ -518,13 +518,14 @@ pub fn incremental(
     // their citations stand, how far their translations are): when it is
     // unchanged, so are they (the library page at 1,000 documents and
     // the registry take most of an edit's rendering).
-    let same_listing = changed_v.iter().zip(&before).all(|(&i, was)| {
+    let mut shown = super::Shows::default();
+    for (&i, was) in changed_v.iter().zip(&before) {
         let now = &summaries[i];
-        catalog_before.entries[i] == site.catalog.entries[i]
-            && was.places == now.places
-            && was.sections == now.sections
-            && was.translation == now.translation
-    });
+        shown.entries |= catalog_before.entries[i] != site.catalog.entries[i];
+        shown.citations |= was.places != now.places || was.sections != now.sections;
+        shown.translation |= was.translation != now.translation;
+    }
+    trace.mark(&format!("{shown:?}, search index: {}", !same_index));
     let memory = output::Memory::default();
     super::render_scope(
         &site,
@@ -533,7 +534,7 @@ pub fn incremental(
         &summaries,
         Scope::Documents {
             docs: &affected,
-            listing: !same_listing,
+            listing: shown,
             search: !same_index,
         },
         &memory,
@@ -572,8 +573,9 @@ pub fn incremental(
     }
     // The sitemap lists the pages, with the catalog's dates: unchanged
     // when they are.
-    let same_pages =
-        same_listing && stale.is_empty() && files.iter().all(|(p, _)| state.files.contains_key(p));
+    let same_pages = !shown.entries
+        && stale.is_empty()
+        && files.iter().all(|(p, _)| state.files.contains_key(p));
     if !same_pages {
         let paths: Vec<&str> = listing.keys().map(String::as_str).collect();
         let maps = super::sitemap(&site, &paths);

@@ -134,10 +134,46 @@ pub enum Reach {
     Whole,
 }
 
+/// What of the documents a `Reach::Listing` kind shows: the build cache
+/// makes its pages again only when one of these changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shows {
+    /// The catalog's entries (titles, 文号, dates, 分类…).
+    pub entries: bool,
+    /// Where the documents' citations stand (the summaries' places).
+    pub citations: bool,
+    /// How far their translations are (the summaries' status).
+    pub translation: bool,
+}
+
+impl Shows {
+    pub const ALL: Shows = Shows {
+        entries: true,
+        citations: true,
+        translation: true,
+    };
+    pub const ENTRIES: Shows = Shows {
+        entries: true,
+        citations: false,
+        translation: false,
+    };
+
+    /// Whether a kind that shows `self` shows something of `changed`.
+    pub fn any_of(self, changed: Shows) -> bool {
+        (self.entries && changed.entries)
+            || (self.citations && changed.citations)
+            || (self.translation && changed.translation)
+    }
+}
+
 /// A kind of page. Each is one module of `pages`.
 pub trait PageKind: Sync {
     /// What its pages are made from.
     fn reach(&self) -> Reach;
+    /// For a `Reach::Listing` kind, what of the documents it shows.
+    fn shows(&self) -> Shows {
+        Shows::ALL
+    }
     /// Whether it makes pages per language (else once, with `lang` the
     /// authoritative language).
     fn per_language(&self) -> bool {
@@ -175,13 +211,12 @@ pub enum Scope<'a> {
     All,
     /// After an edit to these documents (indexes into `site.catalog`, each
     /// of them read: `Site::document`): their pages, every
-    /// `Reach::Listing` page when `listing` and every `Reach::Search`
-    /// page when `search` (used by `serve` and the build cache, which
-    /// knows when what the listing pages show of the documents is
-    /// unchanged).
+    /// `Reach::Listing` page that shows something of what `listing` says
+    /// changed, and every `Reach::Search` page when `search` (used by
+    /// `serve` and the build cache, which knows what changed).
     Documents {
         docs: &'a [usize],
-        listing: bool,
+        listing: Shows,
         search: bool,
     },
 }
@@ -547,13 +582,13 @@ pub fn render_scope(
         Scope::All => site.slots.clone(),
         Scope::Documents { docs, .. } => docs.to_vec(),
     };
-    let made = |reach: Reach| match scope {
+    let made = |kind: &dyn PageKind| match scope {
         Scope::All => true,
         Scope::Documents {
             listing, search, ..
-        } => match reach {
+        } => match kind.reach() {
             Reach::Document => true,
-            Reach::Listing => listing,
+            Reach::Listing => kind.shows().any_of(listing),
             Reach::Search => search,
             Reach::Whole => false,
         },
@@ -570,10 +605,11 @@ pub fn render_scope(
     // page of a big site is one long task, better started early.
     let mut tasks: Vec<(&dyn PageKind, &Language, Option<usize>)> = Vec::new();
     for pass in [Reach::Listing, Reach::Search, Reach::Whole, Reach::Document] {
-        if !made(pass) {
-            continue;
-        }
-        for kind in pages::KINDS.iter().copied().filter(|k| k.reach() == pass) {
+        for kind in pages::KINDS
+            .iter()
+            .copied()
+            .filter(|k| k.reach() == pass && made(*k))
+        {
             let langs: Vec<&Language> = if kind.per_language() {
                 b.langs.all.iter().collect()
             } else {

@@ -12,6 +12,10 @@ impl PageKind for Feed {
         Reach::Listing
     }
 
+    fn shows(&self) -> crate::render::Shows {
+        crate::render::Shows::ENTRIES
+    }
+
     fn make(
         &self,
         b: &Build,
@@ -32,6 +36,10 @@ pub struct Robots;
 impl PageKind for Robots {
     fn reach(&self) -> Reach {
         Reach::Listing
+    }
+
+    fn shows(&self) -> crate::render::Shows {
+        crate::render::Shows::ENTRIES
     }
 
     fn per_language(&self) -> bool {

@@ -27,6 +27,10 @@ impl PageKind for Glossary {
         Reach::Listing
     }
 
+    fn shows(&self) -> crate::render::Shows {
+        crate::render::Shows::ENTRIES
+    }
+
     fn make(
         &self,
         b: &Build,

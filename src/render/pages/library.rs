@@ -104,6 +104,10 @@ impl PageKind for Library {
         Reach::Listing
     }
 
+    fn shows(&self) -> crate::render::Shows {
+        crate::render::Shows::ENTRIES
+    }
+
     fn make(
         &self,
         b: &Build,

@@ -37,6 +37,10 @@ impl PageKind for NotFound {
         Reach::Listing
     }
 
+    fn shows(&self) -> crate::render::Shows {
+        crate::render::Shows::ENTRIES
+    }
+
     fn per_language(&self) -> bool {
         false
     }

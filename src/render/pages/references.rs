@@ -27,6 +27,14 @@ impl PageKind for References {
         Reach::Listing
     }
 
+    fn shows(&self) -> crate::render::Shows {
+        crate::render::Shows {
+            entries: true,
+            citations: true,
+            translation: false,
+        }
+    }
+
     fn make(
         &self,
         b: &Build,
