@@ -113,21 +113,9 @@ impl Records {
     }
 
     /// Their size in the search index's text ([`RecordRef::weight`]
-    /// summed), without borrowing them.
+    /// summed; borrowing them allocates nothing).
     pub fn weight(&self) -> usize {
-        let mut start = 0;
-        self.rows
-            .iter()
-            .map(|r| {
-                let anchor = r.anchor_end as usize - start;
-                start = r.text_end as usize;
-                let url = match anchor {
-                    0 => self.strings[r.page as usize].len(),
-                    n => self.strings[r.page as usize].len() + 1 + n,
-                };
-                (r.text_end - r.anchor_end) as usize + url + 16
-            })
-            .sum()
+        self.iter("", "").map(|r| r.weight()).sum()
     }
 
     /// The records, as the index reads them.
