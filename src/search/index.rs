@@ -2,9 +2,10 @@
 //! [`super::query`] and `search.js` read. The format is described in
 //! `mod.rs`; this file only has to agree with it.
 
-use super::text::{fold, is_han, is_word, stream, stream_len};
+use super::text::{fold, is_han, is_word, stream};
 use super::{script_safe, DocFacts, RecordRef, MAIN_FILE, PARTS_DIR, PART_PREFIX};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -83,6 +84,12 @@ pub fn gap_ok(gap: &str) -> bool {
 /// A Chinese string with other characters is then decided by these keys
 /// at its positions ([`super::query::joint_parts`]).
 pub fn positioned(text: &str) -> Vec<(&str, u32)> {
+    positioned_counted(text).0
+}
+
+/// `positioned`, and the length of the text's stream ([`super::text::stream_len`]),
+/// which the index keeps per record: the stream is made once.
+fn positioned_counted(text: &str) -> (Vec<(&str, u32)>, usize) {
     let items = stream(text);
     let mut out = Vec::with_capacity(items.len() * 2);
     for (i, it) in items.iter().enumerate() {
@@ -129,53 +136,7 @@ pub fn positioned(text: &str) -> Vec<(&str, u32)> {
             }
         }
     }
-    out
-}
-
-/// One record's postings entries: (key, tf*4 + in_title*2 + in_heading,
-/// positions of the key in the text), keys borrowed from the folded text
-/// or the field keys.
-fn analyse<'a>(
-    text: &'a str,
-    title: &'a [String],
-    heading: &'a [String],
-) -> Vec<(&'a str, u32, Vec<u32>)> {
-    let mut ks: Vec<(&str, u32)> = positioned(text);
-    ks.sort_unstable();
-    let mut out: Vec<(&str, u32, Vec<u32>)> = Vec::new();
-    let mut i = 0;
-    while i < ks.len() {
-        let k = ks[i].0;
-        let mut j = i;
-        while j < ks.len() && ks[j].0 == k {
-            j += 1;
-        }
-        let t = title.binary_search_by(|x| x.as_str().cmp(k)).is_ok();
-        let h = heading.binary_search_by(|x| x.as_str().cmp(k)).is_ok();
-        let tf = (j - i) as u32;
-        let pos = if has_positions(k) {
-            ks[i..j].iter().map(|e| e.1).collect()
-        } else {
-            Vec::new()
-        };
-        out.push((k, tf * 4 + (t as u32) * 2 + h as u32, pos));
-        i = j;
-    }
-    // Keys only in the title or heading: they only rank (tf = 0).
-    let mut extra: Vec<&str> = title
-        .iter()
-        .chain(heading)
-        .map(String::as_str)
-        .filter(|k| out.binary_search_by(|e| e.0.cmp(k)).is_err())
-        .collect();
-    extra.sort_unstable();
-    extra.dedup();
-    for k in extra {
-        let t = title.binary_search_by(|x| x.as_str().cmp(k)).is_ok();
-        let h = heading.binary_search_by(|x| x.as_str().cmp(k)).is_ok();
-        out.push((k, (t as u32) * 2 + h as u32, Vec::new()));
-    }
-    out
+    (out, items.len())
 }
 
 /// Chinese records first, then the others, each in the given order: a
@@ -211,26 +172,69 @@ const RUN_MIN: usize = 1024;
 /// The encoded postings of `recs` (numbered from `start`) by key, in
 /// shards, and the length of each record. What is kept of a record is its
 /// postings: its folded text and keys are dropped once it is read.
+///
+/// Each key is numbered the first time it is seen, so that a record's keys
+/// are grouped by sorting numbers rather than strings, and its run found
+/// by its number (BENCHMARKS.md: a segment of 64 documents, the part of a
+/// one-edit build that made the index again, took half the time so).
+/// A key's entry in a record: tf*4 + in_title*2 + in_heading, then the
+/// gaps of its positions; a key only in the title or heading ranks
+/// (tf = 0) and has no positions.
 fn postings(
     recs: &[RecordRef],
     start: u32,
     fields: &HashMap<&str, Vec<String>>,
 ) -> (Vec<HashMap<Box<str>, Run>>, Vec<usize>) {
-    let mut shards: Vec<HashMap<Box<str>, Run>> = (0..SHARDS).map(|_| HashMap::new()).collect();
+    let mut ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    // By key number: the key, and its run (`None` until a record has it).
+    let mut keys: Vec<Box<str>> = Vec::new();
+    let mut runs: Vec<Option<Run>> = Vec::new();
+    let mut id_of = |k: &str, keys: &mut Vec<Box<str>>, runs: &mut Vec<Option<Run>>| -> u32 {
+        if let Some(&i) = ids.get(k) {
+            return i;
+        }
+        let i = keys.len() as u32;
+        keys.push(k.into());
+        runs.push(None);
+        ids.insert(k.into(), i);
+        i
+    };
+    // The key numbers of each title and heading, sorted.
+    let mut field_ids: HashMap<&str, Vec<u32>> = HashMap::new();
     let mut lens = Vec::with_capacity(recs.len());
+    let mut ks: Vec<(u32, u32)> = Vec::new();
+    let mut extra: Vec<u32> = Vec::new();
     for (n, r) in recs.iter().enumerate() {
         let id = start + n as u32;
+        for f in [r.title, r.heading] {
+            if !field_ids.contains_key(f) {
+                let mut v: Vec<u32> = fields[f]
+                    .iter()
+                    .map(|k| id_of(k, &mut keys, &mut runs))
+                    .collect();
+                v.sort_unstable();
+                field_ids.insert(f, v);
+            }
+        }
+        let (title, heading) = (&field_ids[r.title], &field_ids[r.heading]);
         let text = fold(r.text);
-        lens.push(stream_len(&text));
-        for (k, code, pos) in analyse(&text, &fields[r.title], &fields[r.heading]) {
-            let map = &mut shards[fnv(k.as_bytes()) as usize % SHARDS];
-            let run = match map.get_mut(k) {
+        let (positioned, len) = positioned_counted(&text);
+        lens.push(len);
+        ks.clear();
+        ks.extend(
+            positioned
+                .into_iter()
+                .map(|(k, p)| (id_of(k, &mut keys, &mut runs), p)),
+        );
+        ks.sort_unstable();
+        let entry = |k: u32, code: u32, pos: &[(u32, u32)], runs: &mut Vec<Option<Run>>| {
+            let run = match &mut runs[k as usize] {
                 Some(run) => {
                     push_varint(&mut run.rest, (id - run.last) as u64);
                     run.last = id;
                     run
                 }
-                None => map.entry(k.into()).or_insert(Run {
+                none => none.insert(Run {
                     first: id,
                     last: id,
                     rest: String::new(),
@@ -238,10 +242,49 @@ fn postings(
             };
             push_varint(&mut run.rest, code as u64);
             let mut last = 0;
-            for p in pos {
+            for &(_, p) in pos {
                 push_varint(&mut run.rest, (p - last) as u64);
                 last = p;
             }
+        };
+        let mut i = 0;
+        while i < ks.len() {
+            let k = ks[i].0;
+            let mut j = i;
+            while j < ks.len() && ks[j].0 == k {
+                j += 1;
+            }
+            let t = title.binary_search(&k).is_ok();
+            let h = heading.binary_search(&k).is_ok();
+            let tf = (j - i) as u32;
+            let pos = if has_positions(&keys[k as usize]) {
+                &ks[i..j]
+            } else {
+                &[]
+            };
+            entry(k, tf * 4 + (t as u32) * 2 + h as u32, pos, &mut runs);
+            i = j;
+        }
+        extra.clear();
+        extra.extend(
+            title
+                .iter()
+                .chain(heading)
+                .copied()
+                .filter(|k| ks.binary_search_by(|e| e.0.cmp(k)).is_err()),
+        );
+        extra.sort_unstable();
+        extra.dedup();
+        for &k in &extra {
+            let t = title.binary_search(&k).is_ok();
+            let h = heading.binary_search(&k).is_ok();
+            entry(k, (t as u32) * 2 + h as u32, &[], &mut runs);
+        }
+    }
+    let mut shards: Vec<HashMap<Box<str>, Run>> = (0..SHARDS).map(|_| HashMap::new()).collect();
+    for (k, run) in keys.into_iter().zip(runs) {
+        if let Some(run) = run {
+            shards[fnv(k.as_bytes()) as usize % SHARDS].insert(k, run);
         }
     }
     (shards, lens)
