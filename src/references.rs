@@ -639,13 +639,14 @@ fn column_in_markdown(line: &str, n: usize) -> Option<usize> {
 
 /// Citations with no registry entry, and entries nothing cites. A missing
 /// entry is an error for `check` and a warning for `build`.
-pub fn diagnose(
+pub fn diagnose<P: std::borrow::Borrow<Place>>(
     site: &crate::content::Site,
-    places: &[Place],
+    places: &[P],
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut unresolved = Vec::new();
     let mut warnings = Vec::new();
     for p in places {
+        let p: &Place = p.borrow();
         let c = &p.citation;
         if c.form == CitationForm::Box {
             let exists = site
@@ -688,7 +689,7 @@ pub fn diagnose(
     for e in &site.references.entries {
         let cited = places
             .iter()
-            .any(|p| p.citation.reference.as_deref() == Some(e.id.as_str()));
+            .any(|p| p.borrow().citation.reference.as_deref() == Some(e.id.as_str()));
         if !cited && e.document_id.is_empty() {
             warnings.push(
                 Diagnostic::warning(format!("reference `{}` ({}) is not cited anywhere", e.id, e.title))

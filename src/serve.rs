@@ -206,6 +206,7 @@ impl Session {
                 docs: &docs,
                 listing: render::Shows::ALL,
                 search: true,
+                references: None,
             },
             &memory,
         )?;

@@ -116,26 +116,41 @@ fn nanos(t: SystemTime) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
+/// Every entry of a document folder, the folder itself first, each
+/// folder's entries sorted by name, depth first: a file by its size and
+/// time, a folder by its name (what it holds is listed itself). Symbolic
+/// links within it count as themselves and are not followed. Each entry is looked
+/// up from its folder (`DirEntry::metadata`) rather than by its whole
+/// path: a library's fingerprints are tens of thousands of lookups.
 fn fingerprint(dir: &Path) -> Fingerprint {
-    let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        let Ok(m) = e.metadata() else { continue };
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(e.path())
-            .to_string_lossy()
-            .into_owned();
-        // A folder counts by its name: what it holds is listed itself.
-        if m.is_dir() {
-            out.push((rel, u64::MAX, 0));
-        } else {
-            out.push((rel, m.len(), m.modified().map_or(0, nanos)));
+    fn walk(dir: &Path, rel: &str, out: &mut Fingerprint) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<std::fs::DirEntry> = rd.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let Ok(m) = e.metadata() else { continue };
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let path = if rel.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{rel}/{name}")
+            };
+            if m.is_dir() {
+                out.push((path.clone(), u64::MAX, 0));
+                walk(&e.path(), &path, out);
+            } else {
+                out.push((path, m.len(), m.modified().map_or(0, nanos)));
+            }
         }
+    }
+    let mut out = Vec::new();
+    // The folder itself may be a link (its entries are then listed).
+    if std::fs::metadata(dir).is_ok_and(|m| m.is_dir()) {
+        out.push((String::new(), u64::MAX, 0));
+        walk(dir, "", &mut out);
     }
     out
 }
@@ -325,6 +340,8 @@ pub fn save_full(
 /// to compare and, after a full build, to keep.
 pub struct Inputs {
     taken: SystemTime,
+    /// When they were taken, for `GONGKAI_TRACE`'s clock.
+    started: std::time::Instant,
     prints: Vec<(PathBuf, Fingerprint)>,
     key: String,
 }
@@ -333,6 +350,7 @@ impl Inputs {
     pub fn of(opts: &BuildOptions) -> Inputs {
         use rayon::prelude::*;
         let taken = SystemTime::now();
+        let started = std::time::Instant::now();
         let prints = document_dirs(&opts.content_dir)
             .into_par_iter()
             .map(|d| {
@@ -342,6 +360,7 @@ impl Inputs {
             .collect();
         Inputs {
             taken,
+            started,
             prints,
             key: global_key(opts),
         }
@@ -374,6 +393,8 @@ pub fn incremental(
     protected: &[guard::Protected],
     inputs: &Inputs,
 ) -> Result<Outcome> {
+    let trace = Trace::since(inputs.started);
+    trace.mark("inputs fingerprinted");
     let Ok(out) = guard::check_output(&opts.out, protected) else {
         // Let the full build report why the output is refused.
         return Ok(Outcome::Full);
@@ -382,6 +403,7 @@ pub fn incremental(
     let Some(state) = read_state(&dir) else {
         return Ok(Outcome::Full);
     };
+    trace.mark("state read");
     let marker = std::fs::read_to_string(out.join(guard::MARKER)).unwrap_or_default();
     if state.applying || marker.is_empty() || marker != state.marker {
         return Ok(Outcome::Full);
@@ -428,7 +450,6 @@ pub fn incremental(
         )));
     }
     // The cached documents: entries, summaries, warnings.
-    let trace = Trace::new();
     let Some(cached): Option<Vec<(Entry, Summary, Vec<Diagnostic>)>> = ({
         use rayon::prelude::*;
         state
@@ -519,13 +540,22 @@ pub fn incremental(
     // unchanged, so are they (the library page at 1,000 documents and
     // the registry take most of an edit's rendering).
     let mut shown = super::Shows::default();
+    // The registry entries whose pages list a changed citation: when no
+    // entry changed, only theirs are made again.
+    let mut cited = BTreeSet::new();
     for (&i, was) in changed_v.iter().zip(&before) {
         let now = &summaries[i];
         shown.entries |= catalog_before.entries[i] != site.catalog.entries[i];
         shown.citations |= was.places != now.places || was.sections != now.sections;
         shown.translation |= was.translation != now.translation;
+        cited.extend(now.references_changed_from(was));
     }
-    trace.mark(&format!("{shown:?}, search index: {}", !same_index));
+    if trace.on() {
+        trace.mark(&format!(
+            "{shown:?}, registry entries {cited:?}, search index: {}",
+            !same_index
+        ));
+    }
     let memory = output::Memory::default();
     super::render_scope(
         &site,
@@ -536,6 +566,7 @@ pub fn incremental(
             docs: &affected,
             listing: shown,
             search: !same_index,
+            references: (!shown.entries).then_some(&cited),
         },
         &memory,
     )?;
@@ -586,8 +617,7 @@ pub fn incremental(
         }
     }
     // The warnings, as a full build gives them.
-    let places: Vec<crate::references::Place> =
-        summaries.iter().flat_map(|s| s.places.clone()).collect();
+    let places: Vec<&crate::references::Place> = summaries.iter().flat_map(|s| &s.places).collect();
     let warnings = super::warnings_of(&site, &places);
 
     // Write: under the output's lock, marked as applying until done.
@@ -694,8 +724,12 @@ pub fn incremental(
 struct Trace(Option<std::time::Instant>);
 
 impl Trace {
-    fn new() -> Trace {
-        Trace(std::env::var_os("GONGKAI_TRACE").map(|_| std::time::Instant::now()))
+    fn since(start: std::time::Instant) -> Trace {
+        Trace(std::env::var_os("GONGKAI_TRACE").map(|_| start))
+    }
+
+    fn on(&self) -> bool {
+        self.0.is_some()
     }
 
     fn mark(&self, stage: &str) {

@@ -99,6 +99,10 @@ pub struct Build<'a> {
     /// How often each registry entry is cited, across the portal.
     pub cited_count: std::collections::HashMap<&'a str, usize>,
     pub minify: bool,
+    /// The registry entries whose pages are made: all (`None`), or after
+    /// an edit that changed only citations, those whose citations changed
+    /// (`Scope::Documents::references`).
+    pub references: Option<&'a std::collections::BTreeSet<String>>,
 }
 
 /// What a page kind makes: a page (a template and its context) or a file.
@@ -213,11 +217,14 @@ pub enum Scope<'a> {
     /// of them read: `Site::document`): their pages, every
     /// `Reach::Listing` page that shows something of what `listing` says
     /// changed, and every `Reach::Search` page when `search` (used by
-    /// `serve` and the build cache, which knows what changed).
+    /// `serve` and the build cache, which knows what changed). With
+    /// `references`, of the registry's entry pages only those of these
+    /// entries (the pages of the others show nothing that changed).
     Documents {
         docs: &'a [usize],
         listing: Shows,
         search: bool,
+        references: Option<&'a std::collections::BTreeSet<String>>,
     },
 }
 
@@ -294,6 +301,7 @@ impl<'a> Build<'a> {
             },
             summaries,
             minify,
+            references: None,
         }
     }
 
@@ -436,7 +444,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     staging.commit()?;
     let pages = written.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let bytes = written.iter().map(|(_, n)| n).sum();
-    let places: Vec<Place> = summaries.iter().flat_map(|s| s.places.clone()).collect();
+    let places: Vec<&Place> = summaries.iter().flat_map(|s| &s.places).collect();
     let warnings = warnings_of(&site, &places);
     cache::save_full(opts, &out, &site, &summaries, &written, &warnings, inputs);
     Ok(BuildReport {
@@ -475,7 +483,7 @@ fn protected<'a>(
 /// A build's warnings: the site's, and the citations' and references'
 /// (`references::diagnose`; an unresolved citation only warns in a build,
 /// `check` fails on it).
-pub fn warnings_of(site: &Site, places: &[Place]) -> Vec<Diagnostic> {
+pub fn warnings_of<P: std::borrow::Borrow<Place>>(site: &Site, places: &[P]) -> Vec<Diagnostic> {
     let mut warnings = site.warnings.clone();
     let (unresolved, uncited) = crate::references::diagnose(site, places);
     warnings.extend(unresolved.into_iter().map(|d| Diagnostic {
@@ -577,7 +585,10 @@ pub fn render_scope(
     scope: Scope,
     sink: &dyn output::Sink,
 ) -> Result<Vec<(String, usize)>> {
-    let b = Build::new(site, theme, summaries, minify);
+    let mut b = Build::new(site, theme, summaries, minify);
+    if let Scope::Documents { references, .. } = scope {
+        b.references = references;
+    }
     let docs: Vec<usize> = match scope {
         Scope::All => site.slots.clone(),
         Scope::Documents { docs, .. } => docs.to_vec(),

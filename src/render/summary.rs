@@ -43,6 +43,42 @@ pub struct Summary {
     pub translation: Vec<crate::translate::status::DocStatus>,
 }
 
+impl Summary {
+    /// The registry entries whose pages show something of this document
+    /// that differs from `was` (its summary before an edit): an entry's
+    /// page lists its citations, each with the sentence and the title of
+    /// the section it stands in. An entry is in when the citations of it
+    /// (in order) differ, or when one of them stands in a section whose
+    /// titles differ. The document's catalog entry is not compared: a
+    /// changed entry changes every page that names the document.
+    pub fn references_changed_from(&self, was: &Summary) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        if self.places == was.places && self.sections == was.sections {
+            return out;
+        }
+        let refs = |s: &Summary| -> std::collections::BTreeSet<String> {
+            s.places
+                .iter()
+                .filter_map(|p| p.citation.reference.clone())
+                .collect()
+        };
+        fn of<'s>(s: &'s Summary, r: &'s str) -> impl Iterator<Item = &'s Place> + Clone {
+            s.places
+                .iter()
+                .filter(move |p| p.citation.reference.as_deref() == Some(r))
+        }
+        let section_changed =
+            |p: &Place| self.sections.get(&p.section) != was.sections.get(&p.section);
+        for r in refs(self).union(&refs(was)) {
+            let (now, before) = (of(self, r), of(was, r));
+            if !now.clone().eq(before.clone()) || now.chain(before).any(section_changed) {
+                out.insert(r.clone());
+            }
+        }
+        out
+    }
+}
+
 /// A document's search records in one language, held compactly: each page,
 /// title and heading once, and every record's anchor and text one after
 /// another in one string (a library's records are most of what a build

@@ -140,6 +140,28 @@ fn an_edit_to_one_document_writes_only_its_pages_and_what_lists_it() {
     build(root);
     assert_same_as_full_build(root);
     assert_eq!(read_tree(&root.join("public")), before);
+
+    // The heading of the section its citations stand in: the registry
+    // pages that list them name the section, so they are made again
+    // (only the entries cited there: the others' pages are left as they
+    // are, and must still equal a full build's).
+    let heading = "heading: (一)全面贯彻落实立德树人根本任务。";
+    assert!(text.contains(heading));
+    write(
+        root,
+        file,
+        &text.replacen(heading, "heading: (一)全面落实立德树人根本任务。", 1),
+    );
+    let r = build(root);
+    assert!(r.written.is_some_and(|n| n > 0), "built from the cache");
+    let now = read_tree(&root.join("public"));
+    let remade: Vec<&String> = now
+        .iter()
+        .filter(|(p, b)| p.starts_with("references/") && before.get(*p) != Some(*b))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(!remade.is_empty(), "a registry page names the section");
+    assert_same_as_full_build(root);
 }
 
 #[test]

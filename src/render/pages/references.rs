@@ -74,6 +74,7 @@ impl PageKind for References {
             .entries
             .iter()
             .filter(|r| r.document_id.is_empty())
+            .filter(|r| b.references.is_none_or(|made| made.contains(&r.id)))
         {
             let view = b.reference_view(r, lang);
             let backlinks = b.backlinks(
