@@ -663,7 +663,22 @@ pub fn incremental(
             return Ok(Outcome::Full);
         }
         trace.mark("records read");
-        let (n, index) = match apply_index(&out, &site, &theme, &summaries)? {
+        // The documents whose records the index in the output was made
+        // from: its segments that hold an edited document are made from
+        // their old dictionaries, only the edited records analysed.
+        let edited: BTreeSet<usize> = changed_v
+            .iter()
+            .zip(&before)
+            .filter(|(&i, was)| was.records_hash != summaries[i].records_hash)
+            .map(|(&i, _)| i)
+            .collect();
+        let unchanged = summaries
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !edited.contains(i))
+            .map(|(_, s)| s.doc.clone())
+            .collect();
+        let (n, index) = match apply_index(&out, &site, &theme, &summaries, unchanged)? {
             Some(made) => made,
             None => {
                 // A segment could not be kept (the index in the output is
@@ -674,7 +689,8 @@ pub fn incremental(
                 if !read_records_into(&dir, &mut summaries, &all) {
                     return Ok(Outcome::Full);
                 }
-                apply_index(&out, &site, &theme, &summaries)?.expect("every record is given")
+                apply_index(&out, &site, &theme, &summaries, Default::default())?
+                    .expect("every record is given")
             }
         };
         written += n;
@@ -829,11 +845,13 @@ fn apply_index(
     site: &Site,
     theme: &super::Theme,
     summaries: &[Summary],
+    unchanged: std::collections::HashSet<String>,
 ) -> Result<Option<(usize, BTreeMap<String, Option<u64>>)>> {
     use crate::search::{index::Previous, MAIN_FILE, PARTS_DIR};
     let previous = std::fs::read(out.join(MAIN_FILE))
         .ok()
-        .and_then(|b| Previous::parse(&b));
+        .and_then(|b| Previous::parse(&b))
+        .map(|p| p.with_parts(out, unchanged));
     let mut sizes = BTreeMap::new();
     let mut written = 0;
     let mut failed = None;

@@ -428,6 +428,11 @@ pub struct Segment {
 #[derive(Debug, Default)]
 pub struct Previous {
     segments: HashMap<String, Segment>,
+    /// Where its parts are (the output folder), and the documents whose
+    /// records are those it was made from: with these, a segment in which
+    /// only some documents changed is made from its old dictionary, the
+    /// others' postings copied ([`Previous::with_parts`]).
+    parts: Option<(std::path::PathBuf, std::collections::HashSet<String>)>,
 }
 
 impl Previous {
@@ -515,7 +520,56 @@ impl Previous {
             };
             segments.insert(seg.id.clone(), seg);
         }
-        Some(Previous { segments })
+        Some(Previous {
+            segments,
+            parts: None,
+        })
+    }
+
+    /// This index, its parts in the folder `out` (the output: its
+    /// [`PARTS_DIR`]), and `unchanged` the documents whose records are
+    /// the ones it was made from (a cached build knows which an edit
+    /// changed, and trusts the output to be the one its cache describes).
+    pub fn with_parts(
+        self,
+        out: &std::path::Path,
+        unchanged: std::collections::HashSet<String>,
+    ) -> Previous {
+        Previous {
+            parts: Some((out.to_path_buf(), unchanged)),
+            ..self
+        }
+    }
+
+    /// A segment's dictionary as its parts hold it: (key, postings), in
+    /// its order. `None` when a part cannot be read.
+    fn dictionary(&self, seg: &Segment) -> Option<Vec<(String, String)>> {
+        let (out, _) = self.parts.as_ref()?;
+        let mut dict = Vec::new();
+        for name in &seg.dict {
+            let js = std::fs::read_to_string(out.join(format!("{PARTS_DIR}{name}.js"))).ok()?;
+            let body = js
+                .strip_prefix(&format!("{PART_PREFIX}[\"{name}\"]="))?
+                .trim_end()
+                .strip_suffix(';')?;
+            #[derive(serde::Deserialize)]
+            struct Part {
+                k: String,
+                p: String,
+            }
+            let part: Part = serde_json::from_str(body).ok()?;
+            let (keys, posts): (Vec<&str>, Vec<&str>) =
+                (part.k.split(' ').collect(), part.p.split(' ').collect());
+            if keys.len() != posts.len() {
+                return None;
+            }
+            dict.extend(
+                keys.into_iter()
+                    .zip(posts)
+                    .map(|(k, p)| (k.to_string(), p.to_string())),
+            );
+        }
+        Some(dict)
     }
 
     /// The segment of this name, if its records hash to `hash`.
@@ -651,17 +705,188 @@ fn segments_of(units: &[Unit], doc_no: &[usize]) -> Vec<(String, std::ops::Range
     out
 }
 
+/// Where a segment's records come from, unit by unit, when it is made
+/// from its old dictionary: the records of a unit whose document did not
+/// change are the old ones at another place (their postings are copied);
+/// the others' are analysed.
+struct Span {
+    old: std::ops::Range<usize>,
+    new: std::ops::Range<usize>,
+    unchanged: bool,
+}
+
+/// The digit values of [`DIGITS`] by byte (64 for any other byte).
+const DIGIT_OF: [u8; 256] = {
+    let mut t = [64u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[DIGITS[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The varint at `at` in `s`, and where the next starts.
+fn read_varint(s: &[u8], mut at: usize) -> Option<(u64, usize)> {
+    let (mut v, mut shift) = (0u64, 0u32);
+    loop {
+        let d = *DIGIT_OF.get(*s.get(at)? as usize)? as u64;
+        at += 1;
+        if d >= 64 {
+            return None;
+        }
+        if d >= 32 {
+            v |= (d - 32) << shift;
+            shift += 5;
+        } else {
+            return Some((v | (d << shift), at));
+        }
+    }
+}
+
+/// A segment's dictionary and record lengths, made from its old
+/// dictionary: each key's postings in the unchanged units are copied, at
+/// their records' new numbers (only a gap that spans a changed unit is
+/// written anew), and the changed units' records are analysed and their
+/// postings put in their place. The same as [`dictionary`] of all the
+/// records, since a record's postings depend on it alone. `None` when
+/// the old postings do not read as the old records' (then the segment is
+/// made from its records).
+fn spliced(
+    old: Vec<(String, String)>,
+    old_lens: &[u64],
+    spans: &[Span],
+    recs: &[RecordRef],
+) -> Option<(Vec<(Box<str>, String)>, Vec<usize>)> {
+    // The changed units' postings, by key: one run per unit, in order.
+    let mut fresh: HashMap<Box<str>, Vec<Run>> = HashMap::new();
+    let mut new_lens: Vec<Vec<usize>> = Vec::new();
+    for sp in spans.iter().filter(|sp| !sp.unchanged) {
+        let unit = &recs[sp.new.clone()];
+        let (shards, lens) = postings(unit, sp.new.start as u32, &field_keys(unit));
+        for (k, run) in shards.into_iter().flatten() {
+            fresh.entry(k).or_default().push(run);
+        }
+        new_lens.push(lens);
+    }
+    let old_total = spans.last().map_or(0, |sp| sp.old.end);
+    let mut dict: Vec<(Box<str>, String)> = Vec::with_capacity(old.len() + fresh.len());
+    for (key, post) in old {
+        let runs = fresh.remove(key.as_str()).unwrap_or_default();
+        let positions = has_positions(&key);
+        let p = post.as_bytes();
+        let mut out = String::with_capacity(p.len() + 8);
+        let mut runs = runs.into_iter().peekable();
+        // The last record written (new numbering), -1 before the first.
+        let mut last: i64 = -1;
+        let put_run = |run: Run, out: &mut String, last: &mut i64| {
+            push_varint(out, (run.first as i64 - *last) as u64);
+            out.push_str(&run.rest);
+            *last = run.last as i64;
+        };
+        let (mut rec, mut at, mut sp) = (-1i64, 0usize, 0usize);
+        while at < p.len() {
+            let (gap, next) = read_varint(p, at)?;
+            rec += gap as i64;
+            let entry = next;
+            let (code, mut end) = read_varint(p, next)?;
+            if positions {
+                for _ in 0..code >> 2 {
+                    end = read_varint(p, end)?.1;
+                }
+            }
+            at = end;
+            let r = rec as usize;
+            if r >= old_total {
+                return None;
+            }
+            while spans[sp].old.end <= r {
+                sp += 1;
+            }
+            let span = &spans[sp];
+            if !span.unchanged {
+                continue;
+            }
+            let now = (span.new.start + (r - span.old.start)) as i64;
+            while runs.peek().is_some_and(|run| (run.first as i64) < now) {
+                put_run(runs.next().expect("peeked"), &mut out, &mut last);
+            }
+            push_varint(&mut out, (now - last) as u64);
+            out.push_str(std::str::from_utf8(&p[entry..end]).ok()?);
+            last = now;
+        }
+        for run in runs {
+            put_run(run, &mut out, &mut last);
+        }
+        if !out.is_empty() {
+            dict.push((key.into_boxed_str(), out));
+        }
+    }
+    // Keys only the changed units have.
+    for (key, mut runs) in fresh {
+        runs.sort_by_key(|r| r.first);
+        dict.push((key, join(runs)));
+    }
+    let mut lens = Vec::with_capacity(recs.len());
+    let mut new_lens = new_lens.into_iter();
+    for sp in spans {
+        if sp.unchanged {
+            lens.extend(old_lens.get(sp.old.clone())?.iter().map(|&l| l as usize));
+        } else {
+            lens.extend(new_lens.next()?);
+        }
+    }
+    (lens.len() == recs.len()).then_some((dict, lens))
+}
+
+/// The spans of a segment made again from `old`: each of its units in
+/// `old`'s runs of documents and among the records given, and whether its
+/// records are unchanged. `None` unless the units are `old`'s documents,
+/// in order, each unchanged unit with as many records as before, and at
+/// least one unit unchanged (else the records are simply analysed).
+fn spans_of(
+    old: &Segment,
+    units: &[Unit],
+    doc_no: &[usize],
+    unchanged: &std::collections::HashSet<String>,
+) -> Option<Vec<Span>> {
+    if old.docs.len() != units.len() {
+        return None;
+    }
+    let (mut o, mut n) = (0, 0);
+    let mut spans = Vec::with_capacity(units.len());
+    for ((u, &d), &(was_doc, was_count)) in units.iter().zip(doc_no).zip(&old.docs) {
+        let count = u.count?;
+        // The site's own pages are analysed again: they are few.
+        let same = !u.doc.is_empty() && unchanged.contains(u.doc);
+        if was_doc != d as u64 || (same && was_count as usize != count) {
+            return None;
+        }
+        spans.push(Span {
+            old: o..o + was_count as usize,
+            new: n..n + count,
+            unchanged: same,
+        });
+        o += was_count as usize;
+        n += count;
+    }
+    (o == old.lens.len() && spans.iter().any(|s| s.unchanged)).then_some(spans)
+}
+
 /// A segment made from its records, each part handed to `part` (name,
 /// content) as it is made.
+/// Its dictionary and record lengths are `made` ([`dictionary`] or
+/// [`spliced`]).
 fn make_segment(
     id: &str,
     hash: String,
     recs: &[RecordRef],
+    made: (Vec<(Box<str>, String)>, Vec<usize>),
     docs: Vec<(u64, u64)>,
     split: bool,
     part: &mut dyn FnMut(String, Value) -> String,
 ) -> Segment {
-    let (mut dict, lens) = dictionary(recs);
+    let (mut dict, lens) = made;
     let mut pages = Vec::new();
     let mut i = 0;
     while i < recs.len() {
@@ -894,14 +1119,30 @@ pub fn build_units(
                     Some(s) => s.clone(),
                     None => {
                         let mut docs: Vec<(u64, u64)> = Vec::new();
-                        for (u, &d) in units[us.clone()].iter().zip(&doc_no[us]) {
+                        for (u, &d) in units[us.clone()].iter().zip(&doc_no[us.clone()]) {
                             let n = u.count.unwrap_or(0) as u64;
                             match docs.last_mut() {
                                 Some(last) if last.0 == d as u64 => last.1 += n,
                                 _ => docs.push((d as u64, n)),
                             }
                         }
-                        make_segment(&id, hash, seg_recs, docs, !single, &mut part)
+                        // Made from the old dictionary where some of its
+                        // documents are unchanged (an edit's segment).
+                        let made = previous
+                            .filter(|_| !single)
+                            .and_then(|p| {
+                                let (_, unchanged) = p.parts.as_ref()?;
+                                let old = p.segments.get(&id)?;
+                                let spans = spans_of(
+                                    old,
+                                    &units[us.clone()],
+                                    &doc_no[us.clone()],
+                                    unchanged,
+                                )?;
+                                spliced(p.dictionary(old)?, &old.lens, &spans, seg_recs)
+                            })
+                            .unwrap_or_else(|| dictionary(seg_recs));
+                        make_segment(&id, hash, seg_recs, made, docs, !single, &mut part)
                     }
                 }
             }

@@ -850,6 +850,86 @@ fn segments_whose_records_are_not_given_are_kept() {
     assert!(zh_only.as_ref() == Some(&given_all), "English kept whole");
 }
 
+/// A cached build names the documents whose records are the ones the
+/// index in the output was made from: a segment that holds an edited
+/// document is then made from its old dictionary (read back from its
+/// parts), only the edited records analysed. What it emits is what
+/// analysing every record emits, whether paragraphs change, come or go,
+/// in one document or several, at a segment's start or end.
+#[test]
+fn an_edited_segment_is_made_from_its_old_dictionary() {
+    use gongkai::search::index::{build_each, Previous};
+    let (records, _) = seed();
+    let lib = library(&records, 2 * gongkai::search::index::SEGMENT_DOCS + 5, 30);
+    let full = build_index(&lib);
+    let out = tempfile::tempdir().unwrap();
+    write_site(out.path(), &full);
+    let main = &full.iter().find(|f| f.0 == MAIN).unwrap().1;
+    let at = |doc: &str, n: usize| {
+        lib.iter()
+            .position(|r| r.doc == doc && r.lang == "zh")
+            .unwrap()
+            + n
+    };
+    let mut changed = lib.clone();
+    changed[at("d70", 3)].text.push_str("改正一字");
+    let mut added = lib.clone();
+    let mut extra = added[at("d70", 3)].clone();
+    extra.url = format!("{}-new", extra.url);
+    extra.text = "新增一段：加强学生劳动教育".to_string();
+    added.insert(at("d70", 3) + 1, extra);
+    let mut removed = lib.clone();
+    removed.remove(at("d70", 5));
+    // Three documents of one segment: its first, one inside, its last.
+    let mut several = lib.clone();
+    for (doc, n, text) in [
+        ("d64", 0, "首段改动"),
+        ("d100", 7, "中间改动"),
+        ("d127", 29, "末段改动"),
+    ] {
+        several[at(doc, n)].text = text.to_string();
+    }
+    let edits: [(&str, &Vec<Record>, &[&str]); 4] = [
+        ("changed", &changed, &["d70"]),
+        ("added", &added, &["d70"]),
+        ("removed", &removed, &["d70"]),
+        ("several", &several, &["d64", "d100", "d127"]),
+    ];
+    for (what, edited, docs) in edits {
+        let unchanged = |docs: &[&str]| -> std::collections::HashSet<String> {
+            edited
+                .iter()
+                .map(|r| r.doc.clone())
+                .filter(|d| !d.is_empty() && !docs.contains(&d.as_str()))
+                .collect()
+        };
+        let spliced = |unchanged| {
+            let prev = Previous::parse(main)
+                .unwrap()
+                .with_parts(out.path(), unchanged);
+            let refs: Vec<_> = edited.iter().map(Record::as_ref).collect();
+            let mut files = BTreeMap::new();
+            build_each(&refs, &[], Some(&prev), &mut |p, b| {
+                files.insert(p, b);
+            });
+            files
+        };
+        let analysed = remade(edited, &full);
+        assert!(
+            spliced(unchanged(docs)) == analysed,
+            "{what}: not the files analysing every record makes"
+        );
+        // Said to be unchanged when it is not, an edited document's old
+        // postings are copied: the dictionary was read, not made again.
+        if what == "changed" || what == "several" {
+            assert!(
+                spliced(unchanged(&[])) != analysed,
+                "{what}: made from the old dictionary"
+            );
+        }
+    }
+}
+
 // ---------- the JS engine under node ----------
 
 fn write_site(dir: &Path, files: &[(String, Vec<u8>)]) {
