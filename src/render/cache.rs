@@ -40,7 +40,13 @@ use crate::Result;
 pub const DIR: &str = ".gongkai-cache";
 
 /// Bumped whenever what the cache holds changes shape.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
+
+/// A file in the cache's folder while a cached build writes into the
+/// output: a build that finds it (the last one died midway) builds in
+/// full. A file of its own, so that marking costs no rewrite of the
+/// state (a library's lists every file of the output).
+const APPLYING: &str = "applying";
 
 /// A file modified this close to the moment its fingerprint was taken may
 /// be modified again within the file system's timestamp granularity
@@ -56,8 +62,6 @@ struct State {
     key: String,
     /// The output's marker as the last build left it.
     marker: String,
-    /// Set while an incremental build writes into the output.
-    applying: bool,
     /// When the fingerprints were taken (nanoseconds since the epoch).
     taken: u128,
     /// The documents, in site order.
@@ -312,7 +316,6 @@ pub fn save_full(
             version: VERSION,
             key: inputs.key,
             marker: std::fs::read_to_string(out.join(guard::MARKER)).unwrap_or_default(),
-            applying: false,
             taken: nanos(inputs.taken),
             docs: site
                 .catalog
@@ -405,7 +408,8 @@ pub fn incremental(
     };
     trace.mark("state read");
     let marker = std::fs::read_to_string(out.join(guard::MARKER)).unwrap_or_default();
-    if state.applying || marker.is_empty() || marker != state.marker {
+    let applying = dir.join(APPLYING).exists();
+    if applying || marker.is_empty() || marker != state.marker {
         return Ok(Outcome::Full);
     }
     if state.key != inputs.key {
@@ -488,6 +492,7 @@ pub fn incremental(
     };
     trace.mark("cache read");
     let site = load(&changed)?;
+    trace.mark("site read");
     let langs = super::Languages::from_config(&site.config);
     let theme = super::Theme::load(&opts.root, &site.config.theme, &langs.codes())?;
     // The summaries: the cached ones, the changed documents' made again
@@ -624,10 +629,9 @@ pub fn incremental(
     trace.mark("sitemap, warnings");
     let _lock = output::lock_output(&out)?;
     let mut state = state;
-    state.applying = true;
-    write_state(&dir, &state).map_err(|e| crate::Error::Io {
+    std::fs::write(dir.join(APPLYING), b"").map_err(|e| crate::Error::Io {
         action: "write",
-        path: dir.join("state.bin"),
+        path: dir.join(APPLYING),
         source: e,
     })?;
     let mut written = apply(&out, &files, &stale)?;
@@ -728,10 +732,27 @@ pub fn incremental(
     state.taken = nanos(inputs.taken);
     state.files = listing;
     state.warnings = warnings.clone();
-    state.applying = false;
+    // The state first: a build that dies between the two finds the
+    // marker and builds in full.
+    if write_state(&dir, &state).is_ok() {
+        let _ = std::fs::remove_file(dir.join(APPLYING));
+    }
     trace.mark("cache written");
-    let _ = write_state(&dir, &state);
-    Ok(Outcome::Done(report(&state.files, warnings, written)))
+    let done = report(&state.files, warnings, written);
+    // What the build held (a library's summaries and catalog, the files
+    // it wrote) is freed on a thread of its own: the output is complete,
+    // and a command that exits now need not wait for it.
+    let held = (
+        state,
+        summaries,
+        before,
+        site,
+        catalog_before,
+        doc_warnings,
+        files,
+    );
+    std::thread::spawn(move || drop(held));
+    Ok(Outcome::Done(done))
 }
 
 /// With `GONGKAI_TRACE` set, a cached build prints how long each of its
@@ -759,9 +780,8 @@ impl Trace {
 /// it (for the tests of what the next build does then).
 #[doc(hidden)]
 pub fn mark_applying(dir: &Path) -> std::io::Result<()> {
-    let mut state = read_state(dir).ok_or_else(|| std::io::Error::other("no cache"))?;
-    state.applying = true;
-    write_state(dir, &state)
+    read_state(dir).ok_or_else(|| std::io::Error::other("no cache"))?;
+    std::fs::write(dir.join(APPLYING), b"")
 }
 
 /// Writes the files whose bytes differ from the output's, each by a
