@@ -402,5 +402,7 @@ fn main() -> ExitCode {
 
 // Rendering allocates many short strings on every core; mimalloc's
 // per-thread heaps do that faster than the system allocator (BENCHMARKS.md).
+// Built without transparent huge pages (`no_thp`): a cached build touches
+// little of each 2 MiB page, which the kernel would zero whole.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
