@@ -991,8 +991,8 @@ pub fn build_each(
 
 /// How a segment of the new index comes to be.
 enum Plan<'p> {
-    /// From its records: these, of the records given.
-    Made(std::ops::Range<usize>),
+    /// From its records: these, of the records given, and their hash.
+    Made(std::ops::Range<usize>, String),
     /// As the previous index has it (its records were not given).
     Kept(&'p Segment),
 }
@@ -1065,7 +1065,7 @@ pub fn build_units(
         let plan = if given == us.len() {
             let first = ranges[us.start].as_ref().map_or(0, |r| r.start);
             let last = ranges[us.end - 1].as_ref().map_or(0, |r| r.end);
-            Plan::Made(first..last)
+            Plan::Made(first..last, String::new())
         } else if given == 0 && !single {
             let kept = previous?.segments.get(&id)?;
             // The segment holds the same documents' records, in order.
@@ -1099,18 +1099,17 @@ pub fn build_units(
             name
         }
     };
-    let hashes: Vec<Option<String>> = plans
-        .par_iter()
-        .map(|(_, _, plan)| match plan {
-            Plan::Made(r) => Some(segment_hash(&records[r.clone()])),
-            Plan::Kept(_) => None,
-        })
-        .collect();
+    // Every made segment hashed, on every core.
+    plans.par_iter_mut().for_each(|(_, _, plan)| {
+        if let Plan::Made(r, hash) = plan {
+            *hash = segment_hash(&records[r.clone()]);
+        }
+    });
     let mut segments: Vec<(bool, Segment)> = Vec::new();
-    for ((id, us, plan), hash) in plans.into_iter().zip(hashes) {
+    for (id, us, plan) in plans {
         let zh = units[us.start].lang == "zh";
-        let seg = match (plan, hash) {
-            (Plan::Made(r), Some(hash)) => {
+        let seg = match plan {
+            Plan::Made(r, hash) => {
                 let seg_recs = &records[r];
                 let kept = previous
                     .filter(|_| !single)
@@ -1146,8 +1145,7 @@ pub fn build_units(
                     }
                 }
             }
-            (Plan::Kept(s), _) => s.clone(),
-            (Plan::Made(_), None) => unreachable!("a made segment is hashed"),
+            Plan::Kept(s) => s.clone(),
         };
         segments.push((zh, seg));
     }

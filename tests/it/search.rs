@@ -850,6 +850,28 @@ fn segments_whose_records_are_not_given_are_kept() {
     assert!(zh_only.as_ref() == Some(&given_all), "English kept whole");
 }
 
+/// Units of one language and group that do not come one after another
+/// (not as a build gives them) still make segments of names of their own.
+#[test]
+fn a_group_split_by_another_language_gets_a_second_name() {
+    use gongkai::search::index::{build_units, units_of};
+    let (records, _) = seed();
+    let lib = library(&records, 2, 3);
+    let part = |doc: &str, lang: &str| -> Vec<Record> {
+        lib.iter()
+            .filter(|r| r.doc == doc && r.lang == lang)
+            .cloned()
+            .collect()
+    };
+    let order: Vec<Record> = [part("d0", "zh"), part("d0", "en"), part("d1", "zh")].concat();
+    let refs: Vec<_> = order.iter().map(Record::as_ref).collect();
+    let units = units_of(&refs);
+    assert_eq!(units.len(), 3);
+    let mut files = Vec::new();
+    build_units(&refs, &units, &[], None, &mut |p, b| files.push((p, b))).unwrap();
+    assert_eq!(segment_names(&files), ["zh0", "en0", "zh0-2"]);
+}
+
 /// A cached build names the documents whose records are the ones the
 /// index in the output was made from: a segment that holds an edited
 /// document is then made from its old dictionary (read back from its
