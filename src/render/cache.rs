@@ -527,10 +527,16 @@ pub fn incremental(
     };
     // The search index is made from the documents' records and the
     // catalog's facts: unchanged when the changed documents' are.
-    let same_index = changed_v.iter().zip(&before).all(|(&i, was)| {
-        was.records_hash == summaries[i].records_hash
-            && catalog_before.entries[i] == site.catalog.entries[i]
-    });
+    let edited: BTreeSet<usize> = changed_v
+        .iter()
+        .zip(&before)
+        .filter(|(&i, was)| was.records_hash != summaries[i].records_hash)
+        .map(|(&i, _)| i)
+        .collect();
+    let same_index = edited.is_empty()
+        && changed_v
+            .iter()
+            .all(|&i| catalog_before.entries[i] == site.catalog.entries[i]);
     // Documents whose backlinks changed are read too, to render their
     // pages (their summaries are the cached ones).
     let read: BTreeSet<usize> = affected.iter().copied().collect();
@@ -629,7 +635,7 @@ pub fn incremental(
     trace.mark("sitemap, warnings");
     let _lock = output::lock_output(&out)?;
     let mut state = state;
-    std::fs::write(dir.join(APPLYING), b"").map_err(|e| crate::Error::Io {
+    set_applying(&dir).map_err(|e| crate::Error::Io {
         action: "write",
         path: dir.join(APPLYING),
         source: e,
@@ -670,12 +676,6 @@ pub fn incremental(
         // The documents whose records the index in the output was made
         // from: its segments that hold an edited document are made from
         // their old dictionaries, only the edited records analysed.
-        let edited: BTreeSet<usize> = changed_v
-            .iter()
-            .zip(&before)
-            .filter(|(&i, was)| was.records_hash != summaries[i].records_hash)
-            .map(|(&i, _)| i)
-            .collect();
         let unchanged = summaries
             .iter()
             .enumerate()
@@ -781,6 +781,10 @@ impl Trace {
 #[doc(hidden)]
 pub fn mark_applying(dir: &Path) -> std::io::Result<()> {
     read_state(dir).ok_or_else(|| std::io::Error::other("no cache"))?;
+    set_applying(dir)
+}
+
+fn set_applying(dir: &Path) -> std::io::Result<()> {
     std::fs::write(dir.join(APPLYING), b"")
 }
 

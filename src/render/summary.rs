@@ -56,12 +56,12 @@ impl Summary {
         if self.places == was.places && self.sections == was.sections {
             return out;
         }
-        let refs = |s: &Summary| -> std::collections::BTreeSet<String> {
+        fn refs(s: &Summary) -> std::collections::BTreeSet<&str> {
             s.places
                 .iter()
-                .filter_map(|p| p.citation.reference.clone())
+                .filter_map(|p| p.citation.reference.as_deref())
                 .collect()
-        };
+        }
         fn of<'s>(s: &'s Summary, r: &'s str) -> impl Iterator<Item = &'s Place> + Clone {
             s.places
                 .iter()
@@ -72,7 +72,7 @@ impl Summary {
         for r in refs(self).union(&refs(was)) {
             let (now, before) = (of(self, r), of(was, r));
             if !now.clone().eq(before.clone()) || now.chain(before).any(section_changed) {
-                out.insert(r.clone());
+                out.insert(r.to_string());
             }
         }
         out

@@ -548,10 +548,7 @@ impl Previous {
         let mut dict = Vec::new();
         for name in &seg.dict {
             let js = std::fs::read_to_string(out.join(format!("{PARTS_DIR}{name}.js"))).ok()?;
-            let body = js
-                .strip_prefix(&format!("{PART_PREFIX}[\"{name}\"]="))?
-                .trim_end()
-                .strip_suffix(';')?;
+            let body = super::part_body(&js, name)?;
             #[derive(serde::Deserialize)]
             struct Part {
                 k: String,
@@ -582,12 +579,7 @@ impl Previous {
 
 /// The value a main file assigns.
 fn main_value(main_js: &[u8]) -> Option<Value> {
-    let js = std::str::from_utf8(main_js).ok()?;
-    let body = js
-        .strip_prefix("window.GONGKAI_SEARCH=")?
-        .trim_end()
-        .strip_suffix(';')?;
-    serde_json::from_str(body).ok()
+    serde_json::from_str(super::main_body(std::str::from_utf8(main_js).ok()?)?).ok()
 }
 
 /// The version of the format `build_each` writes (`v` in the main file).
@@ -716,7 +708,7 @@ struct Span {
 }
 
 /// The digit values of [`DIGITS`] by byte (64 for any other byte).
-const DIGIT_OF: [u8; 256] = {
+pub const DIGIT_OF: [u8; 256] = {
     let mut t = [64u8; 256];
     let mut i = 0;
     while i < 64 {
@@ -730,7 +722,7 @@ const DIGIT_OF: [u8; 256] = {
 fn read_varint(s: &[u8], mut at: usize) -> Option<(u64, usize)> {
     let (mut v, mut shift) = (0u64, 0u32);
     loop {
-        let d = *DIGIT_OF.get(*s.get(at)? as usize)? as u64;
+        let d = DIGIT_OF[*s.get(at)? as usize] as u64;
         at += 1;
         if d >= 64 {
             return None;
@@ -1203,7 +1195,7 @@ pub fn build_units(
     if single {
         main["inline"] = Value::Object(inline);
     }
-    let js = format!("window.GONGKAI_SEARCH={};\n", json_str(&main));
+    let js = format!("{}={};\n", super::MAIN_PREFIX, json_str(&main));
     emit(MAIN_FILE.to_string(), js.into_bytes());
     Some(if single { Vec::new() } else { dict_names })
 }

@@ -114,6 +114,23 @@ pub const MAIN_FILE: &str = "static/search-index.js";
 pub const PARTS_DIR: &str = "static/search/";
 /// What a part file assigns to, before `["name"]=`.
 pub const PART_PREFIX: &str = "(window.GONGKAI_SEARCH_PARTS||(window.GONGKAI_SEARCH_PARTS={}))";
+/// What the main file assigns to, before `=`.
+pub const MAIN_PREFIX: &str = "window.GONGKAI_SEARCH";
+
+/// The JSON the main file's script assigns (`None`: not the main file).
+pub fn main_body(js: &str) -> Option<&str> {
+    assigned(js, &format!("{MAIN_PREFIX}="))
+}
+
+/// The JSON the script of the part `name` assigns (`None`: not that part).
+pub fn part_body<'a>(js: &'a str, name: &str) -> Option<&'a str> {
+    assigned(js, &format!("{PART_PREFIX}[\"{name}\"]="))
+}
+
+/// What follows `prefix` in an index script, up to its closing `;`.
+fn assigned<'a>(js: &'a str, prefix: &str) -> Option<&'a str> {
+    js.strip_prefix(prefix)?.trim_end().strip_suffix(';')
+}
 
 /// One searchable unit: a paragraph (or heading, or box item) of a page.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -25,11 +25,11 @@
 //! of two or more terms also read the candidates' text, for the sentence
 //! bonus, unless they have more than [`BONUS_MAX_CANDIDATES`].
 
-use super::index::{gap_ok, has_positions, DIGITS};
+use super::index::{gap_ok, has_positions};
 use super::text::{
     cmp_utf16, fold, han_runs, is_han, run_bigrams, sentences, stem, stem_base, stream, words,
 };
-use super::{MAIN_FILE, PARTS_DIR, PART_PREFIX};
+use super::{MAIN_FILE, PARTS_DIR};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -397,7 +397,8 @@ pub fn decode_varints(s: &str) -> Vec<u64> {
     let mut out = Vec::new();
     let (mut v, mut shift) = (0u64, 0u32);
     for b in s.bytes() {
-        let d = DIGITS.iter().position(|&x| x == b).expect("index digit") as u64;
+        let d = super::index::DIGIT_OF[b as usize] as u64;
+        assert!(d < 64, "index digit");
         if d >= 32 {
             v |= (d - 32) << shift;
             shift += 5;
@@ -408,10 +409,6 @@ pub fn decode_varints(s: &str) -> Vec<u64> {
         }
     }
     out
-}
-
-fn strip<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    s.strip_prefix(prefix)?.trim_end().strip_suffix(';')
 }
 
 fn as_str(v: &Value) -> &str {
@@ -430,9 +427,8 @@ impl Index {
                 .ok_or(format!("missing {p}"))
         };
         let main_js = get(MAIN_FILE)?;
-        let main: Value =
-            serde_json::from_str(strip(&main_js, "window.GONGKAI_SEARCH=").ok_or("bad main file")?)
-                .map_err(|e| e.to_string())?;
+        let main: Value = serde_json::from_str(super::main_body(&main_js).ok_or("bad main file")?)
+            .map_err(|e| e.to_string())?;
         let names: Vec<String> = main["parts"]
             .as_array()
             .ok_or("no parts")?
@@ -444,8 +440,7 @@ impl Index {
                 return Ok(v.clone());
             }
             let js = get(&format!("{PARTS_DIR}{name}.js"))?;
-            let body = strip(&js, &format!("{PART_PREFIX}[\"{name}\"]="))
-                .ok_or(format!("bad part {name}"))?;
+            let body = super::part_body(&js, name).ok_or(format!("bad part {name}"))?;
             serde_json::from_str(body).map_err(|e| e.to_string())
         };
         if main["v"].as_u64() != Some(super::index::VERSION as u64) {
